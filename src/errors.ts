@@ -1,0 +1,107 @@
+/**
+ * The one error class of kmersearch. Every failure a user can see — bad input, a violated constraint, a
+ * cancelled statement — is a KmerSearchError carrying a PostgreSQL SQLSTATE, so that applications written
+ * against pg_kmersearch (through node-postgres or PGlite) can branch on `code` unchanged.
+ *
+ * This file sits above every folder of the layering in DESIGN §1: any folder may import it.
+ */
+
+/** SQLSTATE codes used by the engine, named as in PostgreSQL's errcodes.txt. */
+export const SqlState = {
+  successfulCompletion: '00000',
+  warning: '01000',
+  featureNotSupported: '0A000',
+  invalidTextRepresentation: '22P02',
+  invalidParameterValue: '22023',
+  invalidBinaryRepresentation: '22P03',
+  numericValueOutOfRange: '22003',
+  divisionByZero: '22012',
+  stringDataRightTruncation: '22001',
+  invalidDatetimeFormat: '22007',
+  nullValueNotAllowed: '22004',
+  dataException: '22000',
+  notNullViolation: '23502',
+  uniqueViolation: '23505',
+  invalidTransactionState: '25000',
+  activeSqlTransaction: '25001',
+  noActiveSqlTransaction: '25P01',
+  inFailedSqlTransaction: '25P02',
+  syntaxError: '42601',
+  undefinedTable: '42P01',
+  undefinedColumn: '42703',
+  undefinedFunction: '42883',
+  undefinedObject: '42704',
+  undefinedParameter: '42P02',
+  duplicateTable: '42P07',
+  duplicateObject: '42710',
+  duplicateColumn: '42701',
+  ambiguousColumn: '42702',
+  datatypeMismatch: '42804',
+  groupingError: '42803',
+  wrongObjectType: '42809',
+  invalidColumnReference: '42P10',
+  dependentObjectsStillExist: '2BP01',
+  objectNotInPrerequisiteState: '55000',
+  objectInUse: '55006',
+  lockNotAvailable: '55P03',
+  queryCanceled: '57014',
+  diskFull: '53100',
+  outOfMemory: '53200',
+  programLimitExceeded: '54000',
+  undefinedFile: '58P01',
+  ioError: '58030',
+  internalError: 'XX000',
+  dataCorrupted: 'XX001',
+} as const;
+
+export type SqlStateCode = (typeof SqlState)[keyof typeof SqlState];
+
+export interface KmerSearchErrorFields {
+  /** Secondary message, printed by psql as `DETAIL:  …`. */
+  readonly detail?: string | undefined;
+  /** Suggestion, printed by psql as `HINT:  …`. */
+  readonly hint?: string | undefined;
+  /** 1-based character position in the statement text, as PostgreSQL's error position. */
+  readonly position?: number | undefined;
+  /** Underlying error, kept for debugging (never part of the user-visible text). */
+  readonly cause?: unknown;
+}
+
+export class KmerSearchError extends Error {
+  /** SQLSTATE, e.g. `22P02`. */
+  readonly code: string;
+  readonly detail: string | undefined;
+  readonly hint: string | undefined;
+  position: number | undefined;
+  /** PostgreSQL's severity word: always ERROR for a thrown error. */
+  readonly severity = 'ERROR';
+
+  constructor(code: string, message: string, fields: KmerSearchErrorFields = {}) {
+    super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
+    this.name = 'KmerSearchError';
+    this.code = code;
+    this.detail = fields.detail;
+    this.hint = fields.hint;
+    this.position = fields.position;
+  }
+
+  /** A copy of this error that points at `position` in the statement text (if it had no position yet). */
+  withPosition(position: number): KmerSearchError {
+    if (this.position !== undefined) return this;
+    return new KmerSearchError(this.code, this.message, {
+      detail: this.detail,
+      hint: this.hint,
+      position,
+      cause: this.cause,
+    });
+  }
+}
+
+/** Turns anything thrown into a KmerSearchError: foreign errors become XX000 with their message kept. */
+export function asKmerSearchError(error: unknown): KmerSearchError {
+  if (error instanceof KmerSearchError) return error;
+  if (error instanceof Error) {
+    return new KmerSearchError(SqlState.internalError, error.message, { cause: error });
+  }
+  return new KmerSearchError(SqlState.internalError, String(error));
+}
