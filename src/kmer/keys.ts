@@ -25,3 +25,17 @@ export type SortedKeys =
       readonly high: Uint32Array;
       readonly low: Uint32Array;
     };
+
+/**
+ * Any list of keys in one layout, in no particular order. Extraction results are KeyLists whose arrays are an
+ * extractor's reusable buffers (longer than `count`); a SortedKeys is a KeyList with the extra guarantees.
+ */
+export type KeyList =
+  | { readonly layout: KeyLayout; readonly wide: false; readonly count: number; readonly values: Float64Array }
+  | {
+      readonly layout: KeyLayout;
+      readonly wide: true;
+      readonly count: number;
+      readonly high: Uint32Array;
+      readonly low: Uint32Array;
+    };
