@@ -1,0 +1,332 @@
+/**
+ * Read access to one consistent state of a database: the catalog and the heap. Two implementations: a
+ * `Snapshot` (an LMDB read transaction: what was committed when it began) and the `WriteTransaction` (committed
+ * state plus its own uncommitted changes). Scans and lookups are written once against `StorageView`.
+ */
+import type { Transaction } from 'lmdb';
+import { KmerSearchError, SqlState } from '../errors.js';
+import { isTombstoned, readBlockHeader, rowsPerBlock } from './block-codec.js';
+import {
+  CatalogKeys,
+  catalogEntryRange,
+  catalogKindRange,
+  unpackRecord,
+  type CatalogKey,
+  type IndexRecord,
+  type RelationEntry,
+  type SequenceRecord,
+  type SequenceState,
+  type TableRecord,
+} from './catalog.js';
+import type { ColumnValue } from './column-types.js';
+import type { SharedEnvironment } from './environment.js';
+import { decodeUniqueEntry, heapKey } from './keys.js';
+import { blockRowKey, bytesEqual, canonicalKey, uniqueKey } from './unique-keys.js';
+
+export interface CatalogEntry {
+  readonly key: string;
+  readonly value: unknown;
+}
+
+export interface HeapBlock {
+  readonly block: number;
+  readonly bytes: Uint8Array;
+}
+
+/** The heap of one table as one view sees it. Rows at or above `rowIdLimit` do not exist for this view. */
+export interface HeapReader {
+  readonly table: TableRecord;
+  readonly storageId: number;
+  readonly rowIdLimit: number;
+  /** Stored blocks that hold visible rows, in block order. */
+  blocks(fromBlock?: number): Iterable<HeapBlock>;
+  /** Numbers of the stored blocks that hold visible rows (reads keys only). */
+  blockNumbers(): Iterable<number>;
+  readBlock(block: number): Uint8Array | undefined;
+  /** Deleted slots of a block (bit set = deleted), or undefined when none. */
+  tombstones(block: number): Uint8Array | undefined;
+}
+
+export interface StorageView {
+  readonly kind: 'snapshot' | 'write';
+  findRelation(name: string): RelationEntry | undefined;
+  /** A table by name or id. */
+  getTable(reference: string | number): TableRecord | undefined;
+  listTables(): TableRecord[];
+  getIndex(reference: string | number): IndexRecord | undefined;
+  listIndexes(tableId?: number): IndexRecord[];
+  getSequence(reference: string | number): SequenceRecord | undefined;
+  listSequences(): SequenceRecord[];
+  getCatalogEntry(namespace: string, key: string): unknown;
+  listCatalogEntries(namespace: string): CatalogEntry[];
+  /** Row id of the live row whose constraint columns equal `values`, if any. */
+  lookupUnique(tableId: number, constraintId: number, values: readonly ColumnValue[]): number | undefined;
+  openHeap(tableId: number): HeapReader;
+}
+
+/** Raw catalog storage: decoded records by key. */
+export interface CatalogLayer {
+  get(key: CatalogKey): unknown;
+  range(start: CatalogKey, end: CatalogKey): { key: CatalogKey; value: unknown }[];
+}
+
+type LmdbKey = (string | number)[];
+
+export class CommittedCatalog implements CatalogLayer {
+  private readonly options: { transaction: Transaction } | undefined;
+
+  constructor(
+    private readonly environment: SharedEnvironment,
+    transaction?: Transaction,
+  ) {
+    this.options = transaction === undefined ? undefined : { transaction };
+  }
+
+  get(key: CatalogKey): unknown {
+    const bytes = this.environment.catalog.get(key as LmdbKey, this.options);
+    return bytes === undefined ? undefined : unpackRecord<unknown>(bytes);
+  }
+
+  range(start: CatalogKey, end: CatalogKey): { key: CatalogKey; value: unknown }[] {
+    const entries: { key: CatalogKey; value: unknown }[] = [];
+    for (const { key, value } of this.environment.catalog.getRange({
+      start: start as LmdbKey,
+      end: end as LmdbKey,
+      ...this.options,
+    })) {
+      entries.push({ key, value: unpackRecord<unknown>(value) });
+    }
+    return entries;
+  }
+}
+
+export type StoredSequence = Omit<SequenceRecord, 'lastValue' | 'isCalled'>;
+
+/** Catalog lookups shared by both views; subclasses supply the layer and their own live counters. */
+export abstract class CatalogViewBase {
+  protected abstract readonly layer: CatalogLayer;
+
+  /** Adjusts a stored table record to this view (the write transaction adds its uncommitted counters). */
+  protected presentTable(record: TableRecord): TableRecord {
+    return record;
+  }
+
+  protected sequenceState(id: number): SequenceState | undefined {
+    return this.layer.get(CatalogKeys.sequenceState(id)) as SequenceState | undefined;
+  }
+
+  findRelation(name: string): RelationEntry | undefined {
+    return this.layer.get(CatalogKeys.relation(name)) as RelationEntry | undefined;
+  }
+
+  private resolveId(reference: string | number, kind: RelationEntry['kind']): number | undefined {
+    if (typeof reference === 'number') return reference;
+    const relation = this.findRelation(reference);
+    return relation?.kind === kind ? relation.id : undefined;
+  }
+
+  getTable(reference: string | number): TableRecord | undefined {
+    const id = this.resolveId(reference, 'table');
+    if (id === undefined) return undefined;
+    const record = this.layer.get(CatalogKeys.table(id)) as TableRecord | undefined;
+    return record === undefined ? undefined : this.presentTable(record);
+  }
+
+  listTables(): TableRecord[] {
+    const { start, end } = catalogKindRange('table');
+    return this.layer.range(start, end).map(({ value }) => this.presentTable(value as TableRecord));
+  }
+
+  getIndex(reference: string | number): IndexRecord | undefined {
+    const id = this.resolveId(reference, 'index');
+    return id === undefined ? undefined : (this.layer.get(CatalogKeys.index(id)) as IndexRecord | undefined);
+  }
+
+  listIndexes(tableId?: number): IndexRecord[] {
+    const { start, end } = catalogKindRange('index');
+    const indexes = this.layer.range(start, end).map(({ value }) => value as IndexRecord);
+    return tableId === undefined ? indexes : indexes.filter((index) => index.tableId === tableId);
+  }
+
+  getSequence(reference: string | number): SequenceRecord | undefined {
+    const id = this.resolveId(reference, 'sequence');
+    if (id === undefined) return undefined;
+    const stored = this.layer.get(CatalogKeys.sequence(id)) as StoredSequence | undefined;
+    return stored === undefined ? undefined : this.presentSequence(stored);
+  }
+
+  listSequences(): SequenceRecord[] {
+    const { start, end } = catalogKindRange('sequence');
+    return this.layer.range(start, end).map(({ value }) => this.presentSequence(value as StoredSequence));
+  }
+
+  protected presentSequence(stored: StoredSequence): SequenceRecord {
+    const state = this.sequenceState(stored.id) ?? { lastValue: stored.startValue, isCalled: false };
+    return { ...stored, lastValue: state.lastValue, isCalled: state.isCalled };
+  }
+
+  getCatalogEntry(namespace: string, key: string): unknown {
+    return this.layer.get(CatalogKeys.entry(namespace, key));
+  }
+
+  listCatalogEntries(namespace: string): CatalogEntry[] {
+    const { start, end } = catalogEntryRange(namespace);
+    return this.layer.range(start, end).map(({ key, value }) => ({ key: String(key[2]), value }));
+  }
+
+  protected requireTable(tableId: number): TableRecord {
+    const table = this.getTable(tableId);
+    if (table === undefined) throw new KmerSearchError(SqlState.undefinedTable, `table with id ${tableId} does not exist`);
+    return table;
+  }
+}
+
+export function requireConstraint(table: TableRecord, constraintId: number) {
+  const constraint = table.constraints.find((candidate) => candidate.id === constraintId);
+  if (constraint === undefined) {
+    throw new KmerSearchError(SqlState.undefinedObject, `constraint ${constraintId} of table "${table.name}" does not exist`);
+  }
+  return constraint;
+}
+
+/** Heap access through one LMDB read transaction (or the latest state when `transaction` is undefined). */
+export class LmdbHeapReader implements HeapReader {
+  private readonly options: { transaction: Transaction } | undefined;
+
+  constructor(
+    private readonly environment: SharedEnvironment,
+    readonly table: TableRecord,
+    readonly storageId: number,
+    readonly rowIdLimit: number,
+    transaction: Transaction | undefined,
+    /** Uncommitted deletions of a write transaction, merged over the stored tombstones. */
+    private readonly extraTombstones?: ReadonlyMap<number, Uint8Array>,
+  ) {
+    this.options = transaction === undefined ? undefined : { transaction };
+  }
+
+  *blocks(fromBlock = 0): Iterable<HeapBlock> {
+    if (this.rowIdLimit === 0) return;
+    const lastBlock = Math.floor((this.rowIdLimit - 1) / rowsPerBlock);
+    if (fromBlock > lastBlock) return;
+    const range = this.environment.heap.getRange({
+      start: heapKey(this.storageId, fromBlock),
+      end: heapKey(this.storageId, lastBlock + 1),
+      ...this.options,
+    });
+    for (const { key, value } of range) {
+      yield { block: key.readUInt32BE(4), bytes: value };
+    }
+  }
+
+  *blockNumbers(): Iterable<number> {
+    if (this.rowIdLimit === 0) return;
+    const lastBlock = Math.floor((this.rowIdLimit - 1) / rowsPerBlock);
+    for (const key of this.environment.heap.getKeys({
+      start: heapKey(this.storageId, 0),
+      end: heapKey(this.storageId, lastBlock + 1),
+      ...this.options,
+    })) {
+      yield key.readUInt32BE(4);
+    }
+  }
+
+  readBlock(block: number): Uint8Array | undefined {
+    if (block * rowsPerBlock >= this.rowIdLimit) return undefined;
+    return this.environment.heap.get(heapKey(this.storageId, block), this.options);
+  }
+
+  tombstones(block: number): Uint8Array | undefined {
+    const stored = this.environment.tombstone.get(heapKey(this.storageId, block), this.options);
+    const extra = this.extraTombstones?.get(block);
+    if (extra === undefined) return stored;
+    if (stored === undefined) return extra;
+    const merged = new Uint8Array(stored.length);
+    for (let index = 0; index < merged.length; index += 1) merged[index] = (stored[index] ?? 0) | (extra[index] ?? 0);
+    return merged;
+  }
+}
+
+/** Number of rows of `block` that exist for a reader whose limit is `rowIdLimit`. */
+export function visibleRowCount(blockBytes: Uint8Array, block: number, rowIdLimit: number): number {
+  return Math.max(0, Math.min(readBlockHeader(blockBytes).rowCount, rowIdLimit - block * rowsPerBlock));
+}
+
+/** Whether row `rowId` exists, is not deleted and holds `canonical` under `heap`. */
+export function heapRowHasKey(
+  heap: HeapReader,
+  constraint: TableRecord['constraints'][number],
+  rowId: number,
+  canonical: Uint8Array,
+): boolean {
+  if (rowId < 0 || rowId >= heap.rowIdLimit) return false;
+  const block = Math.floor(rowId / rowsPerBlock);
+  const slot = rowId % rowsPerBlock;
+  const bytes = heap.readBlock(block);
+  if (bytes === undefined || slot >= readBlockHeader(bytes).rowCount) return false;
+  if (isTombstoned(heap.tombstones(block), slot)) return false;
+  const key = blockRowKey(heap.table, constraint, bytes, slot);
+  return key !== null && bytesEqual(key, canonical);
+}
+
+/** A read-only view of what was committed when it began. Close it (or `using`) to release the LMDB reader. */
+export class Snapshot extends CatalogViewBase implements StorageView, Disposable {
+  readonly kind = 'snapshot';
+  private readonly catalog: CatalogLayer;
+  private closed = false;
+
+  constructor(
+    private readonly environment: SharedEnvironment,
+    private readonly transaction: Transaction,
+    private readonly onClose: (snapshot: Snapshot) => void,
+  ) {
+    super();
+    this.catalog = new CommittedCatalog(environment, transaction);
+  }
+
+  /** Every catalog read goes through here, so a closed snapshot cannot read through a finished LMDB reader. */
+  protected get layer(): CatalogLayer {
+    this.assertOpen();
+    return this.catalog;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  openHeap(tableId: number): HeapReader {
+    this.assertOpen();
+    const table = this.requireTable(tableId);
+    return new LmdbHeapReader(this.environment, table, table.storageId, table.rowIdLimit, this.transaction);
+  }
+
+  lookupUnique(tableId: number, constraintId: number, values: readonly ColumnValue[]): number | undefined {
+    this.assertOpen();
+    const table = this.requireTable(tableId);
+    const constraint = requireConstraint(table, constraintId);
+    if (values.some((value) => value === null)) return undefined;
+    const canonical = canonicalKey(table, constraint, values);
+    const bytes = this.environment.unique.get(uniqueKey(constraint.uniqueSpaceId, canonical), {
+      transaction: this.transaction,
+    });
+    if (bytes === undefined) return undefined;
+    const entry = decodeUniqueEntry(bytes);
+    if (entry.storageId !== table.storageId) return undefined;
+    return heapRowHasKey(this.openHeap(tableId), constraint, entry.rowId, canonical) ? entry.rowId : undefined;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.transaction.done();
+    this.onClose(this);
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new KmerSearchError(SqlState.objectNotInPrerequisiteState, 'the snapshot has been closed');
+  }
+}
