@@ -31,7 +31,21 @@ export interface FunctionContext {
   notice(notice: Notice): void;
   /** Throws the statement's cancellation error (57014) if it was cancelled; long functions call it now and then. */
   checkCancelled(): void;
+  /** `current_database()`; `kmersearch` when the handle does not name its database. */
+  readonly databaseName?: string | undefined;
 }
+
+/**
+ * Calls whose argument and result types depend on the call rather than on `argumentTypes` alone. The binder
+ * resolves every call with resolveFunctionCall (index.ts), which returns an entry bound to the call's types:
+ * - 'variadic-any': VARIADIC "any" (concat, concat_ws): each variadic argument keeps its own type, an unknown
+ *   literal becomes text;
+ * - 'common': GREATEST, LEAST: every argument is cast to select_common_type's type, which is the result type;
+ * - 'coalesce': as 'common', and the executor evaluates the arguments left to right only until one is not NULL
+ *   (`COALESCE(1, 1/0)` is 1), so it must not evaluate them all before calling `evaluate`;
+ * - 'nullif': NULLIF(a, b): the operands are cast to the `=` operator resolved for them; the result has a's type.
+ */
+export type CallTyping = 'variadic-any' | 'common' | 'coalesce' | 'nullif';
 
 interface FunctionBase {
   /** Lower-case SQL name. */
@@ -44,6 +58,8 @@ interface FunctionBase {
   readonly variadic?: boolean;
   /** Number of trailing arguments that may be left out (PostgreSQL DEFAULT arguments). */
   readonly optionalArguments?: number;
+  /** Set when the call, not `argumentTypes`, decides the types (see CallTyping). */
+  readonly callTyping?: CallTyping;
 }
 
 /**

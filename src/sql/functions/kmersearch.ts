@@ -1,0 +1,237 @@
+/**
+ * The reference's SQL functions (core §1.5–1.7, §3.3, §3.5, §5.3, §6; analysis §7.4) and the `=%` operators
+ * they back. Matching follows SPEC §4 with deviations F1, F3 and F14 (the caches live in the Session):
+ *
+ *   Q = query keys through the query-k-mer cache (errors propagate)
+ *   Q empty → false, and the stored sequence is not examined ('ATC'::dna2 =% 'NNNN' is false, no error)
+ *   S = stored keys (F3: a sequence shorter than k has none)
+ *   shared = |S ∩ Q|, ams through the actual-min-score cache, match = shared ≥ ams
+ *
+ * High-frequency exclusion plugs in through `HighFrequencyExclusion` (see `highFrequencyExclusionFor`), which
+ * is a stub returning "no exclusion" until the analysis exists.
+ */
+import {
+  type DnaValue,
+  dnaBitLength,
+  dnaCompare,
+  dnaHash,
+  dnaHashExtended,
+  dnaNucleotideLength,
+  dnaToBytea,
+} from '../../dna/index.js';
+import {
+  countShared,
+  keyLayout,
+  type KeyMembership,
+  type SortedKeys,
+  withoutKeys,
+} from '../../kmer/index.js';
+import type { CacheStatistics } from '../../settings/index.js';
+import { type RecordValue, type SqlType, recordType, sqlTypes } from '../types.js';
+import type { FunctionContext, FunctionOperator, SqlFunction } from './contract.js';
+import { scalar, setReturning } from './define.js';
+
+const t = sqlTypes;
+type DnaTypeName = 'dna2' | 'dna4';
+const DNA_TYPES: readonly DnaTypeName[] = ['dna2', 'dna4'];
+
+// ---------------------------------------------------------------------------------------------------------
+// Matching
+
+/**
+ * The high-frequency keys a `=%` evaluation leaves out (SPEC §4: H = Q ∩ highfreq, shared = |S ∩ (Q \ H)|,
+ * ams = max(1, base − |H|)). `identity` names the analysis (table, column, k, b and its run) so that the
+ * actual-min-score cache never reuses a threshold computed under another one (F2, F5).
+ */
+export interface HighFrequencyExclusion extends KeyMembership {
+  readonly identity: string;
+}
+
+/**
+ * Hook for the high-frequency analysis issue: the exclusion that applies to a `=%` evaluation in this context,
+ * or undefined for none. SPEC §4 applies exclusion to a query on column C of table T when
+ * `kmersearch.preclude_highfreq_kmer` is on and an analysis of (T, C, k, b) exists; the column is known to the
+ * binder, not to the function, so the analysis issue will pass it here (e.g. through the FunctionContext).
+ * Until then nothing is excluded.
+ */
+export function highFrequencyExclusionFor(_context: FunctionContext): HighFrequencyExclusion | undefined {
+  return undefined;
+}
+
+interface ExcludedQuery {
+  readonly searchKeys: SortedKeys;
+  readonly excludedKeyCount: number;
+}
+
+/**
+ * Q \ H per (query, exclusion), so that a sequential scan does not filter the query again for every row. Keyed
+ * weakly on both objects: a query or an analysis that is gone takes its entries with it.
+ */
+const excludedQueries = new WeakMap<SortedKeys, WeakMap<HighFrequencyExclusion, ExcludedQuery>>();
+
+function excludedQueryOf(queryKeys: SortedKeys, exclusion: HighFrequencyExclusion): ExcludedQuery {
+  let byExclusion = excludedQueries.get(queryKeys);
+  if (byExclusion === undefined) {
+    byExclusion = new WeakMap();
+    excludedQueries.set(queryKeys, byExclusion);
+  }
+  let excluded = byExclusion.get(exclusion);
+  if (excluded === undefined) {
+    const searchKeys = withoutKeys(queryKeys, exclusion);
+    excluded = Object.freeze({ searchKeys, excludedKeyCount: queryKeys.count - searchKeys.count });
+    byExclusion.set(exclusion, excluded);
+  }
+  return excluded;
+}
+
+/**
+ * `stored =% queryText` (SPEC §4). Shared by `kmersearch_dna2_match` / `kmersearch_dna4_match` and by any
+ * path that evaluates the operator row by row. The query side's hash set comes from src/kmer's `keySetOf`,
+ * which memoises one KeySet per SortedKeys: the query-k-mer cache hands out the same SortedKeys for every
+ * row, so a scan builds it once.
+ */
+export function dnaMatchesQuery(
+  stored: DnaValue,
+  queryText: string,
+  context: FunctionContext,
+  exclusion: HighFrequencyExclusion | undefined = highFrequencyExclusionFor(context),
+): boolean {
+  const session = context.session;
+  const queryKeys = session.queryKeys(queryText);
+  if (queryKeys.count === 0) return false;
+  const storedKeys = context.extractor.extractStored(queryKeys.layout, stored);
+  if (exclusion === undefined) {
+    const shared = countShared(storedKeys, queryKeys);
+    return shared >= session.actualMinScore(queryKeys);
+  }
+  const excluded = excludedQueryOf(queryKeys, exclusion);
+  const shared = countShared(storedKeys, excluded.searchKeys);
+  return (
+    shared >=
+    session.actualMinScore(queryKeys, { identity: exclusion.identity, excludedKeyCount: excluded.excludedKeyCount })
+  );
+}
+
+/**
+ * `kmersearch_matchscore(stored, queryText)` = |S ∩ Q| (core §3.5 with F3): no thresholds, no exclusion, no
+ * actual-min-score lookup, one query-k-mer lookup.
+ *
+ * The reference extracts S before looking Q up. Under F3 the only error S can raise is the layout's
+ * (2k + b > 64), so validating the layout first keeps the reference's order of errors and counters while the
+ * extractor's reusable buffers are filled only after the query lookup (which may use the same extractor).
+ */
+export function dnaMatchscore(stored: DnaValue, queryText: string, context: FunctionContext): number {
+  const session = context.session;
+  keyLayout(session.settings.kmerSize, session.settings.occurrenceBits);
+  const queryKeys = session.queryKeys(queryText);
+  if (queryKeys.count === 0) return 0;
+  return countShared(context.extractor.extractStored(queryKeys.layout, stored), queryKeys);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Cache statistics
+
+/** `(hits bigint, misses bigint, current_entries integer, max_entries integer)` (core §5.3). */
+export const CACHE_STATISTICS_TYPE: SqlType = recordType([
+  { name: 'hits', type: t.int8 },
+  { name: 'misses', type: t.int8 },
+  { name: 'current_entries', type: t.int4 },
+  { name: 'max_entries', type: t.int4 },
+]);
+
+/** The columns of the view `kmersearch_cache_summary` (analysis §7.4). */
+export const CACHE_SUMMARY_TYPE: SqlType = recordType([
+  { name: 'cache_type', type: t.text },
+  { name: 'total_entries', type: t.int4 },
+  { name: 'total_hits', type: t.int8 },
+  { name: 'total_misses', type: t.int8 },
+  { name: 'hit_rate', type: t.float8 },
+]);
+
+function statisticsRecord(statistics: CacheStatistics): RecordValue {
+  return Object.freeze({
+    fields: CACHE_STATISTICS_TYPE.fields ?? [],
+    values: Object.freeze([
+      BigInt(statistics.hits),
+      BigInt(statistics.misses),
+      statistics.currentEntries,
+      statistics.maxEntries,
+    ]),
+  });
+}
+
+function* cacheSummaryRows(context: FunctionContext): Iterable<RecordValue> {
+  const fields = CACHE_SUMMARY_TYPE.fields ?? [];
+  for (const row of context.session.cacheSummary()) {
+    yield Object.freeze({
+      fields,
+      values: Object.freeze([
+        row.cache_type,
+        row.total_entries,
+        BigInt(row.total_hits),
+        BigInt(row.total_misses),
+        row.hit_rate,
+      ]),
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Entries
+
+const asDna = (value: unknown): DnaValue => value as DnaValue;
+
+function dnaFunctions(kind: DnaTypeName): SqlFunction[] {
+  const dna = t[kind];
+  return [
+    // Session-dependent (settings and caches), so 'stable': a binder must never fold them at plan time, which
+    // would also touch the caches during planning (F14).
+    scalar(`kmersearch_${kind}_match`, [dna, t.text], t.bool, ([stored, query], context) =>
+      dnaMatchesQuery(asDna(stored), query as string, context), { volatility: 'stable' }),
+    scalar('kmersearch_matchscore', [dna, t.text], t.int4, ([stored, query], context) =>
+      dnaMatchscore(asDna(stored), query as string, context), { volatility: 'stable' }),
+    scalar(`kmersearch_matchscore_${kind}`, [dna, t.text], t.int4, ([stored, query], context) =>
+      dnaMatchscore(asDna(stored), query as string, context), { volatility: 'stable' }),
+    scalar(`kmersearch_${kind}_to_bytea`, [dna], t.bytea, ([value]) => dnaToBytea(asDna(value))),
+    scalar('bit_length', [dna], t.int4, ([value]) => dnaBitLength(asDna(value))),
+    // The reference binds nuc_length, length and char_length to one C function.
+    scalar('nuc_length', [dna], t.int4, ([value]) => dnaNucleotideLength(asDna(value))),
+    scalar('length', [dna], t.int4, ([value]) => dnaNucleotideLength(asDna(value))),
+    scalar('char_length', [dna], t.int4, ([value]) => dnaNucleotideLength(asDna(value))),
+    scalar(`kmersearch_${kind}_hash`, [dna], t.int4, ([value]) => dnaHash(asDna(value))),
+    scalar(`kmersearch_${kind}_hash_extended`, [dna, t.int8], t.int8, ([value, seed]) =>
+      dnaHashExtended(asDna(value), seed as bigint)),
+    scalar(`kmersearch_${kind}_cmp`, [dna, dna], t.int4, ([left, right]) => dnaCompare(asDna(left), asDna(right))),
+  ];
+}
+
+export function kmersearchFunctions(): SqlFunction[] {
+  return [
+    ...DNA_TYPES.flatMap(dnaFunctions),
+    // IMMUTABLE and not strict in the reference; it reads kmersearch.force_simd_capability, hence 'stable' here.
+    scalar('kmersearch_simd_capability', [], t.text, (_args, context) => context.session.simdCapability(), {
+      strict: false,
+      volatility: 'stable',
+    }),
+    scalar('kmersearch_show_buildno', [], t.text, (_args, context) => context.session.showBuildNumber()),
+    scalar('kmersearch_query_kmer_cache_stats', [], CACHE_STATISTICS_TYPE, (_args, context) =>
+      statisticsRecord(context.session.queryKmerCacheStatistics()), { volatility: 'stable' }),
+    scalar('kmersearch_actual_min_score_cache_stats', [], CACHE_STATISTICS_TYPE, (_args, context) =>
+      statisticsRecord(context.session.actualMinScoreCacheStatistics()), { volatility: 'stable' }),
+    scalar('kmersearch_query_kmer_cache_free', [], t.int4, (_args, context) => context.session.freeQueryKmerCache(), {
+      volatility: 'volatile',
+    }),
+    scalar('kmersearch_actual_min_score_cache_free', [], t.int4, (_args, context) =>
+      context.session.freeActualMinScoreCache(), { volatility: 'volatile' }),
+    // The rows of the view kmersearch_cache_summary; reading them calls the statistics only (no side effects).
+    setReturning('kmersearch_cache_summary_rows', [], CACHE_SUMMARY_TYPE, (_args, context) =>
+      cacheSummaryRows(context), { volatility: 'stable' }),
+  ];
+}
+
+/** `dna2 =% text` and `dna4 =% text`, as the reference's pg_operator entries. */
+export function kmersearchOperators(): FunctionOperator[] {
+  return DNA_TYPES.map((kind) =>
+    Object.freeze({ name: '=%', leftType: t[kind], rightType: t.text, functionName: `kmersearch_${kind}_match` }),
+  );
+}
