@@ -1,0 +1,51 @@
+/**
+ * What a statement needs from storage: nothing but the settings (SET, SHOW, …), a snapshot to read, or the
+ * write transaction. Reads never take the writer lock; a SELECT calling nextval or setval writes.
+ */
+import type * as ast from './ast.js';
+
+export type AccessMode = 'none' | 'read' | 'write';
+
+/** Functions whose calls make a query a writer (they advance sequences in the write transaction). */
+const writingFunctions: ReadonlySet<string> = new Set(['nextval', 'setval']);
+
+function callsWritingFunction(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(callsWritingFunction);
+  if (typeof node !== 'object' || node === null) return false;
+  const record = node as { readonly kind?: unknown; readonly name?: unknown };
+  if (record.kind === 'functionCall' && Array.isArray(record.name)) {
+    const name = record.name[record.name.length - 1];
+    if (typeof name === 'string' && writingFunctions.has(name)) return true;
+  }
+  return Object.values(node).some(callsWritingFunction);
+}
+
+export function accessModeOf(statement: ast.Statement): AccessMode {
+  switch (statement.kind) {
+    case 'insert':
+    case 'update':
+    case 'delete':
+    case 'createTable':
+    case 'dropTable':
+    case 'truncate':
+    case 'dropExtension':
+    case 'createIndex':
+    case 'dropIndex':
+    case 'reindex':
+    case 'copy':
+      return 'write';
+    case 'select':
+    case 'values':
+    case 'setOperation':
+      return callsWritingFunction(statement) ? 'write' : 'read';
+    case 'explain':
+    case 'vacuum':
+      return 'read';
+    case 'createExtension':
+    case 'set':
+    case 'show':
+    case 'reset':
+    case 'transaction':
+      return 'none';
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * CREATE TABLE, DROP TABLE and TRUNCATE, with PostgreSQL's IF [NOT] EXISTS notices and errors. Indexes and
+ * sequences owned by a dropped table go with it (storage does that).
+ */
+import { SqlState } from '../../errors.js';
+import type { RelationEntry, TableRecord } from '../../storage/index.js';
+import type * as ast from '../ast.js';
+import { bindTableDefinition } from '../binder/table-definition.js';
+import { type StatementContext, type StatementOutcome, commandOutcome } from './context.js';
+import { requireWrite } from './modify.js';
+
+function checkSchema(context: StatementContext, relation: ast.RelationName): void {
+  if (relation.schema !== undefined && relation.schema !== 'public') {
+    throw context.binder.error('3F000', `schema "${relation.schema}" does not exist`, relation.location);
+  }
+}
+
+export function executeCreateTable(context: StatementContext, statement: ast.CreateTableStatement): StatementOutcome {
+  if (statement.temporary) {
+    throw context.binder.error(SqlState.featureNotSupported, 'temporary tables are not supported', statement.location);
+  }
+  checkSchema(context, statement.table);
+  const write = requireWrite(context);
+  if (write.findRelation(statement.table.name) !== undefined && statement.ifNotExists) {
+    context.notice({ severity: 'NOTICE', code: SqlState.duplicateTable, message: `relation "${statement.table.name}" already exists, skipping` });
+    return commandOutcome('CREATE TABLE');
+  }
+  const definition = bindTableDefinition(context.binder, statement);
+  write.createTable(definition);
+  return commandOutcome('CREATE TABLE');
+}
+
+/** Why a relation that is not a table cannot be dropped or truncated as one (PostgreSQL's DROP TABLE hint). */
+function notATable(context: StatementContext, relation: ast.RelationName, entry: RelationEntry) {
+  // A PRIMARY KEY or UNIQUE constraint is backed by an index in PostgreSQL, and named like one.
+  const isIndex = entry.kind === 'index' || entry.kind === 'constraint';
+  const hint = isIndex ? 'Use DROP INDEX to remove an index.' : entry.kind === 'sequence' ? 'Use DROP SEQUENCE to remove a sequence.' : undefined;
+  return context.binder.error(SqlState.wrongObjectType, `"${relation.name}" is not a table`, undefined, hint === undefined ? {} : { hint });
+}
+
+export function executeDropTable(context: StatementContext, statement: ast.DropTableStatement): StatementOutcome {
+  const write = requireWrite(context);
+  const tables: TableRecord[] = [];
+  for (const relation of statement.tables) {
+    checkSchema(context, relation);
+    const entry = write.findRelation(relation.name);
+    if (entry === undefined) {
+      if (!statement.ifExists) throw context.binder.error(SqlState.undefinedTable, `table "${relation.name}" does not exist`, undefined);
+      context.notice({ severity: 'NOTICE', code: SqlState.successfulCompletion, message: `table "${relation.name}" does not exist, skipping` });
+      continue;
+    }
+    const table = entry.kind === 'table' ? write.getTable(entry.id) : undefined;
+    if (table === undefined) throw notATable(context, relation, entry);
+    if (!tables.some((known) => known.id === table.id)) tables.push(table);
+  }
+  for (const table of tables) write.dropTable(table.id);
+  return commandOutcome('DROP TABLE');
+}
+
+export function executeTruncate(context: StatementContext, statement: ast.TruncateStatement): StatementOutcome {
+  const write = requireWrite(context);
+  const tables = statement.tables.map((relation) => {
+    checkSchema(context, relation);
+    const entry = write.findRelation(relation.name);
+    if (entry === undefined) throw context.binder.error(SqlState.undefinedTable, `relation "${relation.name}" does not exist`, relation.location);
+    const table = entry.kind === 'table' ? write.getTable(entry.id) : undefined;
+    if (table === undefined) throw notATable(context, relation, entry);
+    return table;
+  });
+  for (const table of tables) {
+    write.truncateTable(table.id);
+    if (!statement.restartIdentity) continue;
+    for (const sequence of write.listSequences()) {
+      if (sequence.ownedBy?.tableId === table.id) write.setSequenceValue(sequence.id, sequence.startValue, false);
+    }
+  }
+  return commandOutcome('TRUNCATE TABLE');
+}

@@ -1,0 +1,297 @@
+/**
+ * EXPLAIN: the plan as PostgreSQL's text format prints it — node names (`Seq Scan on t`, `Sort`, `Limit`,
+ * `HashAggregate`, `Function Scan on generate_series`, `Nested Loop Left Join`, `Result`, …), their properties
+ * (`Filter:`, `Sort Key:`, `Group Key:`, `Join Filter:`) deparsed in ruleutils' style by deparse.ts, and the
+ * `->  ` child arrows with PostgreSQL's indentation. Cost figures are never printed: there is no cost model, so
+ * EXPLAIN and EXPLAIN (COSTS OFF) print the same plan (see docs). ANALYZE and non-text formats are not
+ * supported.
+ */
+import { SqlState } from '../../errors.js';
+import type * as ast from '../ast.js';
+import type { BoundQuery, BoundSortKey } from '../binder/bound.js';
+import { bindDelete, bindInsert, bindUpdate } from '../binder/modify.js';
+import { bindQuery } from '../binder/query.js';
+import { deparseExpression } from '../deparse.js';
+import type { PlanFilter, PlanNode } from '../plan.js';
+import { planQuery, planTableAccess } from '../planner.js';
+import { sqlTypes } from '../types.js';
+import { type StatementContext, type StatementOutcome, rowsOutcome } from './context.js';
+
+const booleanWords: Readonly<Record<string, boolean>> = { on: true, off: false, true: true, false: false, '1': true, '0': false };
+
+function booleanOption(context: StatementContext, option: ast.GenericOption): boolean {
+  const value = option.value;
+  if (value === undefined) return true;
+  const text = value.kind === 'wordValue' || value.kind === 'stringValue' ? value.value.toLowerCase() : value.kind === 'numberValue' ? value.text : '';
+  const parsed = booleanWords[text];
+  if (parsed === undefined) {
+    throw context.binder.error(SqlState.invalidParameterValue, `${option.name} requires a Boolean value`, option.location);
+  }
+  return parsed;
+}
+
+function checkOptions(context: StatementContext, options: readonly ast.GenericOption[]): void {
+  for (const option of options) {
+    switch (option.name) {
+      case 'analyze':
+        if (booleanOption(context, option)) {
+          throw context.binder.error(SqlState.featureNotSupported, 'EXPLAIN ANALYZE is not supported', option.location);
+        }
+        break;
+      case 'verbose':
+      case 'costs':
+      case 'settings':
+      case 'buffers':
+      case 'wal':
+      case 'timing':
+      case 'summary':
+        booleanOption(context, option);
+        break;
+      case 'format': {
+        const value = option.value;
+        const format = value !== undefined && (value.kind === 'wordValue' || value.kind === 'stringValue') ? value.value.toLowerCase() : '';
+        if (format === 'text') break;
+        if (format === 'json' || format === 'xml' || format === 'yaml') {
+          throw context.binder.error(SqlState.featureNotSupported, `EXPLAIN (FORMAT ${format.toUpperCase()}) is not supported`, option.location);
+        }
+        throw context.binder.error(SqlState.invalidParameterValue, `unrecognized value for EXPLAIN option "format": "${format}"`, option.location);
+      }
+      default:
+        throw context.binder.error(SqlState.syntaxError, `unrecognized EXPLAIN option "${option.name}"`, option.location);
+    }
+  }
+}
+
+/** Range entries a plan reads (PostgreSQL prefixes column names with their relation when there are several). */
+function relationCount(node: PlanNode): number {
+  switch (node.kind) {
+    case 'seqScan':
+    case 'functionScan':
+    case 'valuesScan':
+      return 1;
+    case 'subqueryScan':
+      return 1 + relationCount(node.input);
+    case 'result':
+      return 0;
+    case 'nestedLoop':
+      return relationCount(node.outer) + relationCount(node.inner);
+    case 'setOperation':
+      return relationCount(node.left) + relationCount(node.right);
+    default:
+      return relationCount(node.input);
+  }
+}
+
+/**
+ * The expression with every column reference written as `relation.column` (ruleutils' prefixed form). Nodes
+ * without a column below them are kept as they are, so the folded constants are still found by identity.
+ */
+function qualifyColumns(node: unknown, relations: ReadonlyMap<ast.ColumnReference, string>): unknown {
+  if (Array.isArray(node)) {
+    const mapped = node.map((item) => qualifyColumns(item, relations));
+    return mapped.every((item, index) => item === node[index]) ? node : Object.freeze(mapped);
+  }
+  if (typeof node !== 'object' || node === null || !('kind' in node)) return node;
+  if (node.kind === 'columnReference') {
+    const reference = node as ast.ColumnReference;
+    const relation = relations.get(reference);
+    const column = reference.names[reference.names.length - 1];
+    if (relation === undefined || relation === '' || column === undefined) return node;
+    return Object.freeze({ ...reference, names: Object.freeze([relation, column]) });
+  }
+  let changed = false;
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    const mapped = qualifyColumns(value, relations);
+    if (mapped !== value) changed = true;
+    copy[key] = mapped;
+  }
+  return changed ? Object.freeze(copy) : node;
+}
+
+class PlanWriter {
+  readonly lines: string[] = [];
+  private qualify = false;
+
+  constructor(private readonly context: StatementContext) {}
+
+  /** Writes the plan of a whole statement. */
+  root(node: PlanNode): void {
+    this.qualify = relationCount(node) > 1;
+    this.write(node);
+  }
+
+  private deparse(syntax: ast.Expression | undefined): string {
+    if (syntax === undefined) return '?';
+    const binder = this.context.binder;
+    const expression = this.qualify ? (qualifyColumns(syntax, binder.columnRelations) as ast.Expression) : syntax;
+    return deparseExpression(expression, { constantOf: (node) => binder.deparsedConstant(node), qualifyColumns: this.qualify });
+  }
+
+  /** Writes `node` as the root (headerIndent undefined) or as a child whose arrow starts at headerIndent. */
+  private write(node: PlanNode, headerIndent?: number): void {
+    if (node.kind === 'project') {
+      this.write(node.input, headerIndent);
+      return;
+    }
+    const header = this.header(node);
+    let propertyIndent: number;
+    if (headerIndent === undefined) {
+      this.lines.push(header);
+      propertyIndent = 2;
+    } else {
+      this.lines.push(`${' '.repeat(headerIndent)}->  ${header}`);
+      propertyIndent = headerIndent + 6;
+    }
+    const property = (label: string, text: string): void => {
+      this.lines.push(`${' '.repeat(propertyIndent)}${label}: ${text}`);
+    };
+    const filter = (label: string, value: PlanFilter | undefined): void => {
+      if (value !== undefined) property(label, this.deparse(value.syntax));
+    };
+    switch (node.kind) {
+      case 'seqScan':
+      case 'functionScan':
+      case 'valuesScan':
+        filter('Filter', node.filter);
+        break;
+      case 'subqueryScan':
+        filter('Filter', node.filter);
+        this.write(node.input, propertyIndent);
+        break;
+      case 'result':
+        filter('One-Time Filter', node.filter);
+        break;
+      case 'nestedLoop':
+        filter('Join Filter', node.joinCondition);
+        filter('Filter', node.filter);
+        this.write(node.outer, propertyIndent);
+        this.write(node.inner, propertyIndent);
+        break;
+      case 'aggregate':
+        if (node.strategy === 'hashed') property('Group Key', node.keySyntax.map((key) => this.deparse(key)).join(', '));
+        filter('Filter', node.having);
+        this.write(node.input, propertyIndent);
+        break;
+      case 'distinct':
+        property('Group Key', node.keySyntax.map((key) => this.deparse(key)).join(', '));
+        this.write(node.input, propertyIndent);
+        break;
+      case 'sort':
+        property('Sort Key', node.keys.map((key) => this.sortKey(key)).join(', '));
+        this.write(node.input, propertyIndent);
+        break;
+      case 'projectSet':
+      case 'limit':
+        this.write(node.input, propertyIndent);
+        break;
+      case 'setOperation':
+        if (node.operator === 'union' && !node.all) {
+          this.lines.push(`${' '.repeat(propertyIndent)}->  Append`);
+          this.write(node.left, propertyIndent + 6);
+          this.write(node.right, propertyIndent + 6);
+        } else {
+          this.write(node.left, propertyIndent);
+          this.write(node.right, propertyIndent);
+        }
+        break;
+    }
+  }
+
+  private header(node: Exclude<PlanNode, { kind: 'project' }>): string {
+    switch (node.kind) {
+      case 'seqScan':
+        return `Seq Scan on ${node.table.name}${node.alias === undefined ? '' : ` ${node.alias}`}`;
+      case 'functionScan': {
+        const alias = node.source.alias;
+        return `Function Scan on ${node.source.name}${alias === undefined || alias === node.source.name ? '' : ` ${alias}`}`;
+      }
+      case 'subqueryScan':
+        return `Subquery Scan on ${node.name}`;
+      case 'valuesScan':
+        return 'Values Scan on "*VALUES*"';
+      case 'result':
+        return 'Result';
+      case 'nestedLoop': {
+        const suffix = { inner: '', cross: '', left: ' Left Join', right: ' Right Join', full: ' Full Join' }[node.joinType];
+        return `Nested Loop${suffix}`;
+      }
+      case 'aggregate':
+        return node.strategy === 'hashed' ? 'HashAggregate' : 'Aggregate';
+      case 'projectSet':
+        return 'ProjectSet';
+      case 'distinct':
+        return 'HashAggregate';
+      case 'sort':
+        return 'Sort';
+      case 'limit':
+        return 'Limit';
+      case 'setOperation':
+        if (node.operator === 'union') return node.all ? 'Append' : 'HashAggregate';
+        return `HashSetOp ${node.operator === 'intersect' ? 'Intersect' : 'Except'}${node.all ? ' All' : ''}`;
+    }
+  }
+
+  /** A sort key as show_sort_keys prints it: expressions other than plain columns in parentheses. */
+  private sortKey(key: BoundSortKey): string {
+    const text = this.deparse(key.syntax);
+    let shown = key.syntax?.kind === 'columnReference' ? text : `(${text})`;
+    if (key.descending) shown += ' DESC';
+    if (key.descending && !key.nullsFirst) shown += ' NULLS LAST';
+    if (!key.descending && key.nullsFirst) shown += ' NULLS FIRST';
+    return shown;
+  }
+
+  /** `Insert on t` / `Update on t` / `Delete on t` over the plan that feeds it. */
+  modification(verb: string, tableName: string, alias: string | undefined, input: PlanNode): void {
+    this.qualify = relationCount(input) > 1;
+    this.lines.push(`${verb} on ${tableName}${alias === undefined ? '' : ` ${alias}`}`);
+    this.write(input, 2);
+  }
+}
+
+function insertSourcePlan(source: ReturnType<typeof bindInsert>['source']): PlanNode {
+  switch (source.kind) {
+    case 'defaultValues':
+      return Object.freeze({ kind: 'result', filter: undefined });
+    case 'values':
+      if (source.rows.length === 1) return Object.freeze({ kind: 'result', filter: undefined });
+      return Object.freeze({ kind: 'valuesScan', rows: [], filter: undefined });
+    case 'query':
+      return planQuery(source.query);
+  }
+}
+
+export function executeExplain(context: StatementContext, statement: ast.ExplainStatement): StatementOutcome {
+  checkOptions(context, statement.options);
+  const writer = new PlanWriter(context);
+  const inner = statement.statement;
+  switch (inner.kind) {
+    case 'select':
+    case 'values':
+    case 'setOperation': {
+      const query: BoundQuery = bindQuery(context.binder, inner, undefined);
+      writer.root(planQuery(query));
+      break;
+    }
+    case 'insert': {
+      const bound = bindInsert(context.binder, inner);
+      writer.modification('Insert', bound.table.name, inner.alias, insertSourcePlan(bound.source));
+      break;
+    }
+    case 'update': {
+      const bound = bindUpdate(context.binder, inner);
+      const filter = bound.where === undefined ? undefined : { condition: bound.where, syntax: bound.whereSyntax };
+      writer.modification('Update', bound.table.name, inner.alias, planTableAccess(bound.source, filter, true));
+      break;
+    }
+    case 'delete': {
+      const bound = bindDelete(context.binder, inner);
+      const filter = bound.where === undefined ? undefined : { condition: bound.where, syntax: bound.whereSyntax };
+      writer.modification('Delete', bound.table.name, inner.alias, planTableAccess(bound.source, filter, true));
+      break;
+    }
+  }
+  const column = Object.freeze({ name: 'QUERY PLAN', type: sqlTypes.text });
+  return rowsOutcome([column], writer.lines.map((line) => [line]), 'EXPLAIN');
+}

@@ -1,0 +1,166 @@
+/**
+ * INSERT, UPDATE and DELETE against the statement's write transaction. Rows reach storage in batches, which
+ * checks types, NOT NULL and unique constraints with PostgreSQL's errors; a failure anywhere fails the
+ * statement and the caller rolls the transaction back, so a statement never leaves part of its rows.
+ */
+import { KmerSearchError, SqlState } from '../../errors.js';
+import type { ColumnValue, RowUpdate, WriteTransaction } from '../../storage/index.js';
+import type * as ast from '../ast.js';
+import type { BoundExpression, Row } from '../binder/bound.js';
+import { type BoundReturning, type InsertValue, bindDelete, bindInsert, bindUpdate } from '../binder/modify.js';
+import type { Evaluator } from '../expression.js';
+import { planQuery, planTableAccess } from '../planner.js';
+import type { SqlValue } from '../types.js';
+import { type StatementContext, type StatementOutcome, commandOutcome, forEachBatch, rowsOutcome, topEnvironment } from './context.js';
+import type { Environment } from './runtime.js';
+
+/** Rows handed to storage at once. */
+const writeBatchRows = 512;
+
+/** Marks a value left to the column's default (DEFAULT in VALUES, or a column not in the INSERT's list). */
+const DEFAULT: unique symbol = Symbol('default');
+
+export function requireWrite(context: StatementContext): WriteTransaction {
+  const write = context.runtime.write;
+  if (write === undefined) throw new KmerSearchError(SqlState.internalError, 'data-changing statement without a write transaction');
+  return write;
+}
+
+function compileOptional(context: StatementContext, expressions: readonly (BoundExpression | undefined)[]): (Evaluator | undefined)[] {
+  return expressions.map((expression) => (expression === undefined ? undefined : context.compiler.expression(expression)));
+}
+
+class ReturningRows {
+  readonly rows: Row[] = [];
+  private readonly targets: Evaluator[];
+
+  constructor(
+    context: StatementContext,
+    readonly returning: BoundReturning,
+  ) {
+    this.targets = returning.targets.map((target) => context.compiler.expression(target.expression));
+  }
+
+  add(row: Row, environment: Environment): void {
+    this.rows.push(this.targets.map((target) => target(row, environment)));
+  }
+}
+
+function outcome(tag: string, count: number, returning: ReturningRows | undefined): StatementOutcome {
+  return returning === undefined ? commandOutcome(tag, count) : rowsOutcome(returning.returning.columns, returning.rows, tag, count);
+}
+
+export async function executeInsert(context: StatementContext, statement: ast.InsertStatement): Promise<StatementOutcome> {
+  const bound = bindInsert(context.binder, statement);
+  const write = requireWrite(context);
+  const environment = topEnvironment(context);
+  const table = bound.table;
+  const defaults = compileOptional(context, bound.defaults);
+  const returning = bound.returning === undefined ? undefined : new ReturningRows(context, bound.returning);
+  const position = new Map(bound.targetColumns.map((column, index) => [column, index]));
+  let batch: Row[] = [];
+  let inserted = 0;
+
+  const flush = (): void => {
+    if (batch.length === 0) return;
+    write.insertRows(table.id, batch as unknown as ColumnValue[][]);
+    inserted += batch.length;
+    if (returning !== undefined) for (const row of batch) returning.add(row, environment);
+    batch = [];
+    context.runtime.checkCancelled();
+  };
+  /** The complete row: given values in their columns, defaults (or NULL) elsewhere. */
+  const addRow = (values: readonly (SqlValue | typeof DEFAULT)[]): void => {
+    const row: Row = table.columns.map((_, column) => {
+      const index = position.get(column);
+      const value = index === undefined ? DEFAULT : values[index];
+      if (value !== DEFAULT && value !== undefined) return value;
+      const evaluate = defaults[column];
+      return evaluate === undefined ? null : evaluate([], environment);
+    });
+    batch.push(row);
+    if (batch.length >= writeBatchRows) flush();
+  };
+
+  const source = bound.source;
+  switch (source.kind) {
+    case 'defaultValues':
+      addRow([]);
+      break;
+    case 'values': {
+      const rows = source.rows.map((row) => row.map((value: InsertValue) => (value === 'default' ? DEFAULT : context.compiler.expression(value))));
+      for (const row of rows) addRow(row.map((value) => (value === DEFAULT ? DEFAULT : value([], environment))));
+      break;
+    }
+    case 'query': {
+      const { converters } = source;
+      const rows = context.compiler.compile(planQuery(source.query));
+      await forEachBatch(rows, environment, (emission) => {
+        for (const row of emission) addRow(converters.map((convert, index) => {
+          const value = row[index] ?? null;
+          return value === null ? null : convert(value);
+        }));
+      });
+      break;
+    }
+  }
+  flush();
+  return outcome(`INSERT 0 ${inserted}`, inserted, returning);
+}
+
+export async function executeUpdate(context: StatementContext, statement: ast.UpdateStatement): Promise<StatementOutcome> {
+  const bound = bindUpdate(context.binder, statement);
+  const write = requireWrite(context);
+  const environment = topEnvironment(context);
+  const table = bound.table;
+  const width = table.columns.length;
+  const filter = bound.where === undefined ? undefined : { condition: bound.where, syntax: bound.whereSyntax };
+  const scan = context.compiler.compile(planTableAccess(bound.source, filter, true));
+  const defaults = compileOptional(context, bound.defaults);
+  const assignments = bound.assignments.map((assignment) => ({
+    columnIndex: assignment.columnIndex,
+    evaluate: assignment.value === 'default' ? (defaults[assignment.columnIndex] ?? (() => null)) : context.compiler.expression(assignment.value),
+  }));
+  // The new versions are computed from a complete scan first, then written, so the scan never meets them.
+  const updates: RowUpdate[] = [];
+  await forEachBatch(scan, environment, (rows) => {
+    for (const row of rows) {
+      const old = row.slice(0, width);
+      const next = old.slice();
+      for (const assignment of assignments) next[assignment.columnIndex] = assignment.evaluate(old, environment);
+      updates.push({ rowId: row[width] as number, values: next as ColumnValue[] });
+    }
+  });
+  const returning = bound.returning === undefined ? undefined : new ReturningRows(context, bound.returning);
+  let updated = 0;
+  for (let start = 0; start < updates.length; start += writeBatchRows) {
+    const chunk = updates.slice(start, start + writeBatchRows);
+    const newIds = write.updateRows(table.id, chunk);
+    newIds.forEach((id, index) => {
+      if (id === null) return;
+      updated++;
+      returning?.add((chunk[index] as RowUpdate).values as Row, environment);
+    });
+    context.runtime.checkCancelled();
+  }
+  return outcome(`UPDATE ${updated}`, updated, returning);
+}
+
+export async function executeDelete(context: StatementContext, statement: ast.DeleteStatement): Promise<StatementOutcome> {
+  const bound = bindDelete(context.binder, statement);
+  const write = requireWrite(context);
+  const environment = topEnvironment(context);
+  const width = bound.table.columns.length;
+  const filter = bound.where === undefined ? undefined : { condition: bound.where, syntax: bound.whereSyntax };
+  const scan = context.compiler.compile(planTableAccess(bound.source, filter, true));
+  const rowIds: number[] = [];
+  const returning = bound.returning === undefined ? undefined : new ReturningRows(context, bound.returning);
+  await forEachBatch(scan, environment, (rows) => {
+    for (const row of rows) {
+      rowIds.push(row[width] as number);
+      returning?.add(row.slice(0, width), environment);
+    }
+  });
+  const deleted = write.deleteRows(bound.table.id, rowIds);
+  return outcome(`DELETE ${deleted}`, deleted, returning);
+}

@@ -1,0 +1,150 @@
+/**
+ * The planner: bound queries to plan trees. There is no cost model — the shape follows the query: FROM items
+ * joined by nested loops in the written order, WHERE attached to the scan (or to the top join), then aggregation,
+ * projection, DISTINCT, sort and limit.
+ *
+ * Access paths are chosen in one place, `planTableAccess`: today every table is read by a sequential scan that
+ * evaluates the filter (`seq =% 'ACGT'` calls the catalog's match function per row). The index issue adds the
+ * kmersearch GIN path there — when a conjunct is `column =% constant` on an indexed column whose index settings
+ * equal the session's (SPEC §4, F4, F7) — without touching the rest of the planner.
+ */
+import type * as ast from './ast.js';
+import type {
+  BoundExpression,
+  BoundFromItem,
+  BoundQuery,
+  BoundSelect,
+  BoundSetOperation,
+  BoundTableSource,
+  BoundValues,
+  OutputColumn,
+} from './binder/bound.js';
+import type { PlanFilter, PlanNode } from './plan.js';
+import { type SqlType, type SqlValue, castValue } from './types.js';
+
+export function planQuery(query: BoundQuery): PlanNode {
+  switch (query.kind) {
+    case 'select':
+      return planSelect(query);
+    case 'values':
+      return planValues(query);
+    case 'setOperation':
+      return planSetOperation(query);
+  }
+}
+
+function filterOf(condition: BoundExpression | undefined, syntax: ast.Expression | undefined): PlanFilter | undefined {
+  return condition === undefined ? undefined : Object.freeze({ condition, syntax });
+}
+
+function planSelect(select: BoundSelect): PlanNode {
+  const where = filterOf(select.where, select.whereSyntax);
+  let node: PlanNode = select.from === undefined ? Object.freeze({ kind: 'result', filter: where }) : planFrom(select.from, where);
+  const grouping = select.grouping;
+  if (grouping !== undefined) {
+    node = Object.freeze({
+      kind: 'aggregate',
+      strategy: grouping.keys.length > 0 ? 'hashed' : 'plain',
+      keys: grouping.keys,
+      keySyntax: grouping.keySyntax,
+      aggregates: grouping.aggregates,
+      having: filterOf(grouping.having, grouping.havingSyntax),
+      input: node,
+    });
+  }
+  const targets = select.targets.map((target) => target.expression);
+  const hasSetFunction = targets.some((target) => target.kind === 'setFunction');
+  node = Object.freeze({ kind: hasSetFunction ? 'projectSet' : 'project', targets: Object.freeze(targets), input: node });
+  if (select.distinct) {
+    node = Object.freeze({
+      kind: 'distinct',
+      width: select.columns.length,
+      types: Object.freeze(select.columns.map((column) => column.type)),
+      keySyntax: Object.freeze(select.targets.slice(0, select.columns.length).map((target) => target.syntax)),
+      input: node,
+    });
+  }
+  return planSortAndLimit(node, select);
+}
+
+function planSortAndLimit(input: PlanNode, query: BoundQuery): PlanNode {
+  let node = input;
+  if (query.sortKeys.length > 0) node = Object.freeze({ kind: 'sort', keys: query.sortKeys, input: node });
+  if (query.limit.limit !== undefined || query.limit.offset !== undefined) {
+    node = Object.freeze({ kind: 'limit', limit: query.limit.limit, offset: query.limit.offset, input: node });
+  }
+  return node;
+}
+
+/** A FROM tree; `where` goes to the single source, or to the top join when there are several. */
+function planFrom(item: BoundFromItem, where: PlanFilter | undefined): PlanNode {
+  switch (item.kind) {
+    case 'table':
+      return planTableAccess(item, where, false);
+    case 'function':
+      return Object.freeze({ kind: 'functionScan', source: item, filter: where });
+    case 'subquery':
+      return Object.freeze({ kind: 'subqueryScan', name: item.name, input: planQuery(item.query), width: item.width, filter: where });
+    case 'join':
+      return Object.freeze({
+        kind: 'nestedLoop',
+        joinType: item.joinType,
+        outer: planFrom(item.left, undefined),
+        inner: planFrom(item.right, undefined),
+        outerWidth: item.left.width,
+        innerWidth: item.right.width,
+        joinCondition: filterOf(item.condition, item.conditionSyntax),
+        filter: where,
+      });
+  }
+}
+
+/**
+ * How to read a table for a filter. The one access path today is the sequential scan; an index path for
+ * `column =% constant` conjuncts of `filter` belongs here (see the file comment).
+ */
+export function planTableAccess(source: BoundTableSource, filter: PlanFilter | undefined, withRowIds: boolean): PlanNode {
+  return Object.freeze({ kind: 'seqScan', table: source.table, alias: source.alias, filter, withRowIds });
+}
+
+function planValues(values: BoundValues): PlanNode {
+  return planSortAndLimit(Object.freeze({ kind: 'valuesScan', rows: values.rows, filter: undefined }), values);
+}
+
+/** A side of a set operation, with its columns converted to the operation's common types where they differ. */
+function planSetOperand(query: BoundQuery, columns: readonly OutputColumn[]): PlanNode {
+  const input = planQuery(query);
+  const needsCast = query.columns.some((column, index) => column.type.id !== columns[index]?.type.id);
+  if (!needsCast) return input;
+  const targets: BoundExpression[] = query.columns.map((column, index) => {
+    const reference: BoundExpression = Object.freeze({
+      kind: 'column',
+      type: column.type,
+      index,
+      levelsUp: 0,
+      name: column.name,
+      relationName: '',
+      location: -1,
+    });
+    const target = (columns[index] as OutputColumn).type;
+    if (target.id === column.type.id) return reference;
+    return Object.freeze({ kind: 'cast', type: target, operand: reference, convert: implicitCast(column.type, target) });
+  });
+  return Object.freeze({ kind: 'project', targets: Object.freeze(targets), input });
+}
+
+function implicitCast(source: SqlType, target: SqlType): (value: SqlValue) => SqlValue {
+  return (value) => castValue(value, source, target, 'implicit');
+}
+
+function planSetOperation(operation: BoundSetOperation): PlanNode {
+  const node: PlanNode = Object.freeze({
+    kind: 'setOperation',
+    operator: operation.operator,
+    all: operation.all,
+    left: planSetOperand(operation.left, operation.columns),
+    right: planSetOperand(operation.right, operation.columns),
+    types: Object.freeze(operation.columns.map((column) => column.type)),
+  });
+  return planSortAndLimit(node, operation);
+}
