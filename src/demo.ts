@@ -92,7 +92,7 @@ async function main(): Promise<void> {
  ORDER BY score DESC, id
  LIMIT 10`;
   print('Search:');
-  print(sql.replace(query, `${query.slice(0, 12)}…`) + ';');
+  print(sql.replaceAll(query, `${query.slice(0, 12)}…`) + ';');
   print();
   const searchStarted = performance.now();
   const result = await db.queryText(sql);

@@ -1,0 +1,35 @@
+-- Error reporting as psql shows it: positions, DETAIL, HINT; constraint violations; atomic statements.
+SELEC 1;
+SELECT 1 +;
+SELECT * FROM no_such_table;
+CREATE TABLE e (id integer PRIMARY KEY, name varchar(5) NOT NULL, seq dna2);
+SELECT no_such_column FROM e;
+INSERT INTO e VALUES (1, 'one', 'ACGT');
+INSERT INTO e VALUES (1, 'again', 'ACGT');
+INSERT INTO e VALUES (2, NULL, 'ACGT');
+INSERT INTO e VALUES (3, 'toolongname', 'ACGT');
+INSERT INTO e VALUES (4, 'four', 'ACGN');
+INSERT INTO e VALUES (5, 'five', 'ACGT'), (6, 'six', 'ACGX');
+INSERT INTO e (id, name, seq) VALUES (7, 'seven', 'ACGT', 1);
+INSERT INTO e (id, nope) VALUES (8, 'x');
+INSERT INTO e (id, name, seq) SELECT 9, 'nine', 'ACGT'::text;
+SELECT count(*) FROM e;
+SELECT kmersearch_matchscore(seq, 1) FROM e;
+SELECT no_such_function(1);
+SELECT 1 / 0;
+SELECT id FROM e WHERE id;
+SELECT id, count(*) FROM e;
+CREATE TABLE e (id int);
+CREATE TABLE IF NOT EXISTS e (id int);
+DROP TABLE no_such_table;
+DROP TABLE IF EXISTS no_such_table;
+BEGIN;
+INSERT INTO e VALUES (10, 'ten', 'ACGT');
+SELECT 1 / 0;
+SELECT count(*) FROM e;
+COMMIT;
+SELECT count(*) FROM e;
+COMMIT;
+DROP TABLE e;
+-- psql keeps reading an unterminated quote until the end of the input, then sends it.
+SELECT 'abc;
