@@ -11,6 +11,7 @@ import { leftmostLocation } from './locations.js';
 import type { Binder, ExpressionState } from './binder.js';
 import type { BoundColumn, BoundExpression, BoundFromItem } from './bound.js';
 import { bindExpression, bindOperator } from './expressions.js';
+import { type SystemView, findSystemView } from '../system-views.js';
 import { isAggregateName, resolveCatalogFunction } from './functions.js';
 import { bindQuery } from './query.js';
 import { type RangeEntry, Scope, type ScopeColumn, resolveColumn } from './scope.js';
@@ -61,6 +62,8 @@ function bindTable(binder: Binder, reference: ast.TableReference): BoundFrom {
   const qualifiedName = relation.schema === undefined ? relation.name : `${relation.schema}.${relation.name}`;
   const entry = relation.schema === undefined || relation.schema === 'public' ? binder.view.findRelation(relation.name) : undefined;
   if (entry === undefined) {
+    const systemView = relation.schema === undefined || relation.schema === 'public' ? findSystemView(relation.name) : undefined;
+    if (systemView !== undefined) return bindSystemView(binder, reference, systemView);
     throw binder.error(SqlState.undefinedTable, `relation "${qualifiedName}" does not exist`, relation.location);
   }
   const table = entry.kind === 'table' ? binder.view.getTable(entry.id) : undefined;
@@ -71,6 +74,27 @@ function bindTable(binder: Binder, reference: ast.TableReference): BoundFrom {
   const columns = table.columns.map((column) => ({ name: column.name, type: columnSqlType(column.type) }));
   const item: BoundFromItem = Object.freeze({ kind: 'table', table, alias: reference.alias?.name, width: columns.length });
   return { item, entries: [{ name, columns: renamed(binder, columns, reference.alias, name), offset: 0 }] };
+}
+
+/** A system view: the rows of its function, with the view's name (or the alias) as the range name. */
+function bindSystemView(binder: Binder, reference: ast.TableReference, view: SystemView): BoundFrom {
+  const resolved = resolveCatalogFunction(binder, view.functionName, [], [], reference.relation.location);
+  const resultType = resolved.resultType;
+  const fields = resultType.fields ?? [];
+  const entryName = reference.alias?.name ?? view.name;
+  const columns = renamed(binder, fields.map((field) => ({ name: field.name, type: field.type })), reference.alias, entryName);
+  const item: BoundFromItem = Object.freeze({
+    kind: 'function',
+    name: view.name,
+    alias: reference.alias?.name,
+    function: resolved.function,
+    arguments: resolved.arguments,
+    resultType,
+    expandRecord: true,
+    withOrdinality: false,
+    width: columns.length,
+  });
+  return { item, entries: [{ name: entryName, columns, offset: 0 }] };
 }
 
 function bindFunctionSource(binder: Binder, reference: ast.FunctionReference, outer: Scope | undefined): BoundFrom {

@@ -1,0 +1,19 @@
+/**
+ * The reference's views that kmersearch computes rather than stores: each is the rows of a set-returning catalog
+ * function, queried by the view's name (`SELECT * FROM kmersearch_cache_summary`). A stored table of the same name
+ * takes precedence, as a table created in `public` would shadow nothing in PostgreSQL but here must stay reachable.
+ */
+export interface SystemView {
+  /** The view's name as users write it. */
+  readonly name: string;
+  /** The set-returning function (no arguments) whose rows the view shows. */
+  readonly functionName: string;
+}
+
+const systemViews: ReadonlyMap<string, SystemView> = new Map(
+  [{ name: 'kmersearch_cache_summary', functionName: 'kmersearch_cache_summary_rows' }].map((view) => [view.name, Object.freeze(view)]),
+);
+
+export function findSystemView(name: string): SystemView | undefined {
+  return systemViews.get(name);
+}
