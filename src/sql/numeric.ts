@@ -15,6 +15,7 @@
  * This file depends on src/errors.ts only, so that a lower layer (storage) could use it unchanged.
  */
 import { KmerSearchError, SqlState } from '../errors.js';
+import { isCSpace } from './c-characters.js';
 
 /** select_div_scale: a quotient gets at least this many significant digits (numeric.c NUMERIC_MIN_SIG_DIGITS). */
 const MIN_SIGNIFICANT_DIGITS = 16;
@@ -58,16 +59,6 @@ function divideRoundHalfAway(value: bigint, divisor: bigint): bigint {
   return quotient;
 }
 
-function isCSpace(character: string | undefined): boolean {
-  return (
-    character === ' ' ||
-    character === '\t' ||
-    character === '\n' ||
-    character === '\v' ||
-    character === '\f' ||
-    character === '\r'
-  );
-}
 
 function isDigit(character: string | undefined): boolean {
   return character !== undefined && character >= '0' && character <= '9';

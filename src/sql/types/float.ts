@@ -17,6 +17,7 @@
  * floats (`0x1.8p3`) are read too, since PostgreSQL on Linux accepts them.
  */
 import { KmerSearchError, SqlState } from '../../errors.js';
+import { isCSpace } from '../c-characters.js';
 
 const float32View = new Float32Array(1);
 const float32Bits = new Uint32Array(float32View.buffer);
@@ -174,16 +175,6 @@ export function formatFloat4(value: number): string {
 // ---------------------------------------------------------------------------------------------------------
 // Input
 
-function isCSpace(character: string | undefined): boolean {
-  return (
-    character === ' ' ||
-    character === '\t' ||
-    character === '\n' ||
-    character === '\v' ||
-    character === '\f' ||
-    character === '\r'
-  );
-}
 
 const SPECIAL_PATTERN = /^([+-]?)(infinity|inf|nan(?:\([0-9A-Za-z_]*\))?)/i;
 const HEX_PATTERN = /^[+-]?0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?\d+)?/;

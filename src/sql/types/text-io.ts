@@ -17,6 +17,7 @@ import {
 import { formatFloat4, formatFloat8, parseFloat4, parseFloat8 } from './float.js';
 import { applyTypeModifier } from './modifiers.js';
 import { type TimestampInputOptions, formatTimestamptz, parseTimestamptz } from './timestamp.js';
+import { isCSpace } from '../c-characters.js';
 
 const INVALID_NAME = '42602';
 
@@ -70,16 +71,6 @@ export function formatBytea(bytes: Uint8Array): string {
   return text;
 }
 
-function isCSpace(character: string | undefined): boolean {
-  return (
-    character === ' ' ||
-    character === '\t' ||
-    character === '\n' ||
-    character === '\v' ||
-    character === '\f' ||
-    character === '\r'
-  );
-}
 
 /** record_out: `(a,b,)` with a field quoted when empty or containing `"` `\` `(` `)` `,` or whitespace. */
 export function formatRecord(record: RecordValue, options: ValueIoOptions = {}): string {
