@@ -54,6 +54,8 @@ export class SharedEnvironment {
   ) {
     this.root = open({
       path,
+      // A database is always a directory, even when its name has a dot (lmdb-js would take `x.db` for a file).
+      noSubdir: false,
       maxDbs: 16,
       // lmdb-js starts with this map and doubles it as the file grows; the ceiling is enforced in writeSync.
       mapSize: Math.min(mapSize, 256 * 1024 * 1024),
