@@ -5,6 +5,8 @@
 export { KmerSearch, type OpenOptions } from './sql/database.js';
 export { KmerSearchError, SqlState, type KmerSearchErrorFields, type SqlStateCode } from './errors.js';
 export type {
+  CopyInput,
+  CopyOutput,
   Notice,
   NoticeSeverity,
   Progress,

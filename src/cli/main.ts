@@ -16,10 +16,11 @@ import { runShell } from './shell.js';
 import { notAvailableYet, type CommandContext, type SubcommandLoader } from './subcommand.js';
 
 const subcommands: Readonly<Record<string, SubcommandLoader>> = {
-  import: notAvailableYet('import'),
-  search: notAvailableYet('search'),
+  import: () => import('./import.js'),
+  search: () => import('./search.js'),
+  // The high-frequency k-mer analysis lands with its own issue.
   analyze: notAvailableYet('analyze'),
-  export: notAvailableYet('export'),
+  export: () => import('./export.js'),
 };
 
 /** Dispatches one command line (without the node and script paths) and returns the exit status. */

@@ -110,7 +110,7 @@ export function parseShellArguments(argv: readonly string[]): ParsedArguments {
 }
 
 /** parseArgs' messages, reworded as getopt's (what psql prints). */
-function describeArgumentError(error: unknown): string {
+export function describeArgumentError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: unknown }).code;
   const quoted = /'([^']*)'/u.exec(message)?.[1] ?? '';

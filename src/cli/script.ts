@@ -22,8 +22,62 @@ export function readLines(input: NodeJS.ReadableStream): AsyncIterable<string> {
   return createInterface({ input, crlfDelay: Infinity, terminal: false });
 }
 
-async function runPiece(session: ShellSession, piece: BufferedPiece): Promise<boolean> {
-  return piece.kind === 'metaCommand' ? session.runMetaCommandLine(piece.text) : session.runStatement(piece.text);
+async function runPiece(session: ShellSession, piece: BufferedPiece, copyData?: CopyDataLines): Promise<boolean> {
+  if (piece.kind === 'metaCommand') return session.runMetaCommandLine(piece.text);
+  try {
+    return await session.runStatement(piece.text, undefined, copyData?.lines());
+  } finally {
+    await copyData?.drain();
+  }
+}
+
+/**
+ * The data of a `COPY … FROM STDIN` in a script: the lines after the statement up to `\.` (or the end of input),
+ * taken from the script's own line source, as psql's handleCopyIn takes them. Only a COPY FROM STDIN reads them;
+ * a COPY that fails half-way still has its remaining data lines skipped (drain), as psql skips them.
+ */
+export class CopyDataLines {
+  private state: 'unread' | 'reading' | 'ended' = 'unread';
+
+  constructor(
+    private readonly nextLine: () => Promise<IteratorResult<string>>,
+    private readonly onLine: () => void,
+  ) {}
+
+  lines(): AsyncIterable<string> {
+    const source = this;
+    return {
+      async *[Symbol.asyncIterator]() {
+        source.state = 'reading';
+        for (;;) {
+          const line = await source.readLine();
+          if (line === undefined) return;
+          yield line + '\n';
+        }
+      },
+    };
+  }
+
+  /** Skips the data lines a failed COPY left unread. */
+  async drain(): Promise<void> {
+    if (this.state !== 'reading') return;
+    while ((await this.readLine()) !== undefined);
+  }
+
+  private async readLine(): Promise<string | undefined> {
+    if (this.state === 'ended') return undefined;
+    const step = await this.nextLine();
+    if (step.done === true) {
+      this.state = 'ended';
+      return undefined;
+    }
+    this.onLine();
+    if (step.value === '\\.') {
+      this.state = 'ended';
+      return undefined;
+    }
+    return step.value;
+  }
 }
 
 /**
@@ -40,14 +94,22 @@ export async function runScriptLines(session: ShellSession, lines: AsyncIterable
     if (!succeeded && session.variables.onErrorStop) return ExitStatus.stoppedOnError;
     return undefined;
   };
+  const iterator = lines[Symbol.asyncIterator]();
+  const nextLine = (): Promise<IteratorResult<string>> => iterator.next();
+  const countLine = (): void => {
+    lineNumber++;
+    if (fileName !== undefined) session.location = { file: fileName, line: lineNumber };
+  };
   try {
-    for await (const line of lines) {
-      lineNumber++;
-      if (fileName !== undefined) session.location = { file: fileName, line: lineNumber };
+    for (;;) {
+      const step = await nextLine();
+      if (step.done === true) break;
+      const line = step.value;
+      countLine();
       if (buffer.skipsLine(line)) continue;
       if (session.variables.echo === 'all') session.writeOutput(line + '\n');
       for (const piece of buffer.addLine(line)) {
-        const status = stopStatus(await runPiece(session, piece));
+        const status = stopStatus(await runPiece(session, piece, new CopyDataLines(nextLine, countLine)));
         if (status !== undefined) return status;
       }
     }

@@ -74,8 +74,11 @@ export class ShellSession {
     this.stderr.write(prefix + message + '\n');
   }
 
-  /** Runs one statement and prints its outcome; false when it failed. */
-  async runStatement(statementText: string, context?: StatementContext): Promise<boolean> {
+  /**
+   * Runs one statement and prints its outcome; false when it failed. `copyData` is what a `COPY … FROM STDIN`
+   * reads (the script's next lines, as psql sends them); `COPY … TO STDOUT` writes to the shell's stdout.
+   */
+  async runStatement(statementText: string, context?: StatementContext, copyData?: AsyncIterable<string>): Promise<boolean> {
     if (isEmptyStatement(statementText)) return true;
     if (this.variables.echo === 'queries') this.stdout.write(statementText + '\n');
     const controller = new AbortController();
@@ -84,6 +87,8 @@ export class ShellSession {
       const result = await this.database.runText(statementText, {
         signal: controller.signal,
         onNotice: (notice) => this.printNotice(notice),
+        stdout: (chunk) => void this.stdout.write(chunk),
+        ...(copyData === undefined ? {} : { stdin: copyData }),
       });
       this.printResult(result);
       return true;
@@ -174,6 +179,13 @@ export class ShellSession {
       case 'quit':
         this.quitRequested = true;
         return true;
+      case 'encoding': {
+        // Scripts from pg_dump and `kmersearch export` set UTF8, the only encoding here: nothing to do.
+        const [encoding] = argumentsOfCommand;
+        if (encoding === undefined || /^(utf-?8|unicode)$/iu.test(encoding)) return true;
+        this.shellMessage(`${encoding}: invalid encoding name or conversion procedure not found`);
+        return false;
+      }
       default:
         this.shellMessage(`backslash command \\${command.name} is not supported; ignored`);
         return true;

@@ -32,8 +32,12 @@ export function accessModeOf(statement: ast.Statement): AccessMode {
     case 'createIndex':
     case 'dropIndex':
     case 'reindex':
-    case 'copy':
       return 'write';
+    case 'copy':
+      // COPY TO only reads (unless its query writes); it must not wait for, or hold, the writer lock.
+      if (statement.direction === 'from') return 'write';
+      if (statement.query === undefined) return 'read';
+      return ['insert', 'update', 'delete'].includes(statement.query.kind) || callsWritingFunction(statement.query) ? 'write' : 'read';
     case 'select':
     case 'values':
     case 'setOperation':

@@ -125,6 +125,8 @@ export class Connection {
         settings: this.settings,
         notice,
         progress: (progress) => options.onProgress?.(progress),
+        copyInput: options.stdin,
+        copyOutput: options.stdout,
       };
       const outcome = await executeStatement(context, statement);
       // A data-changing statement cancelled in its last moments still rolls back.

@@ -53,6 +53,12 @@ export interface Progress {
   readonly unit: 'bytes' | 'rows' | 'blocks' | 'bases';
 }
 
+/** The data of `COPY … FROM STDIN`: chunks of bytes (or strings, taken as UTF-8), e.g. a Readable. */
+export type CopyInput = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
+
+/** Receives the data of `COPY … TO STDOUT` piece by piece; a returned promise is awaited before the next piece. */
+export type CopyOutput = (chunk: Uint8Array) => void | Promise<void>;
+
 export interface QueryOptions {
   /** Cancels the statement: its workers stop, it rolls back and reports SQLSTATE 57014. */
   readonly signal?: AbortSignal | undefined;
@@ -60,6 +66,10 @@ export interface QueryOptions {
   readonly onNotice?: ((notice: Notice) => void) | undefined;
   /** Receives progress of long operations. */
   readonly onProgress?: ((progress: Progress) => void) | undefined;
+  /** Where `COPY … FROM STDIN` reads its data (without it, such a COPY fails with 0A000). */
+  readonly stdin?: CopyInput | undefined;
+  /** Where `COPY … TO STDOUT` writes its data (without it, such a COPY fails with 0A000). */
+  readonly stdout?: CopyOutput | undefined;
 }
 
 export type { KmerSearchError };

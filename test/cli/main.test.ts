@@ -23,9 +23,9 @@ describe('main', () => {
     const version = runProcess(['--version']);
     expect(version.status).toBe(0);
     expect(version.stdout).toMatch(/^kmersearch \d+\.\d+\.\d+\n$/u);
-    const subcommand = runProcess(['import', 'x.fa']);
+    const subcommand = runProcess(['analyze', 'x.fa']);
     expect(subcommand.status).toBe(1);
-    expect(subcommand.stderr).toBe('kmersearch: subcommand "import" is not available yet\n');
+    expect(subcommand.stderr).toBe('kmersearch: subcommand "analyze" is not available yet\n');
     expect(runProcess(['-z']).status).toBe(1);
   });
 
@@ -42,7 +42,11 @@ describe('main', () => {
         createDatabase: database.factory(),
       });
       expect(status).toBe(1);
-      expect(captured.stderrText).toBe(`kmersearch: subcommand "${name}" is not available yet\n`);
+      expect(captured.stderrText).toBe(
+        name === 'analyze'
+          ? 'kmersearch: subcommand "analyze" is not available yet\n'
+          : `kmersearch ${name}: error: no database directory given (-d DBDIR)\nkmersearch ${name}: hint: Try "kmersearch ${name} --help" for more information.\n`,
+      );
     }
     const captured = new CapturedOutput();
     const status = await runCommandLine(['-q', '-c', 'SELECT 1'], {

@@ -201,7 +201,12 @@ describe('utility statements', () => {
     await expectError(db, 'CREATE INDEX ON t USING gin (s kmersearch_dna2_gin_ops_int4)', { code: '0A000', message: 'CREATE INDEX is not supported yet', position: 1 });
     await expectError(db, 'DROP INDEX i', { code: '0A000', message: 'DROP INDEX is not supported yet', position: 1 });
     await expectError(db, 'REINDEX TABLE t', { code: '0A000', message: 'REINDEX is not supported yet', position: 1 });
-    await expectError(db, "COPY t FROM '/tmp/x.fa' WITH (FORMAT fasta)", { code: '0A000', message: 'COPY is not supported yet', position: 1 });
+    await expectError(db, "COPY t FROM '/tmp/x.bin' WITH (FORMAT binary)", {
+      code: '0A000',
+      message: 'COPY format "binary" is not supported',
+      position: 32,
+      hint: 'Use FORMAT text, csv, fasta or fastq.',
+    });
   });
 
   it('reads and writes settings with current_setting and set_config', async () => {

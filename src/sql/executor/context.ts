@@ -6,7 +6,7 @@
 import type { Settings } from '../../settings/index.js';
 import type { Binder } from '../binder/binder.js';
 import type { OutputColumn, Row } from '../binder/bound.js';
-import type { Notice, Progress } from '../result.js';
+import type { CopyInput, CopyOutput, Notice, Progress } from '../result.js';
 import { PAUSE, type PlanCompiler, type RowSource } from './operators.js';
 import type { Environment, Runtime } from './runtime.js';
 
@@ -19,6 +19,10 @@ export interface StatementContext {
   notice(notice: Notice): void;
   /** Reports progress of a long operation to QueryOptions.onProgress (COPY, CREATE INDEX, analysis). */
   progress(progress: Progress): void;
+  /** QueryOptions.stdin: the data of COPY … FROM STDIN. */
+  readonly copyInput?: CopyInput | undefined;
+  /** QueryOptions.stdout: the receiver of COPY … TO STDOUT. */
+  readonly copyOutput?: CopyOutput | undefined;
 }
 
 export interface StatementOutcome {

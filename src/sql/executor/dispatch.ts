@@ -5,6 +5,7 @@
 import { KmerSearchError, SqlState } from '../../errors.js';
 import type * as ast from '../ast.js';
 import type { StatementContext, StatementOutcome } from './context.js';
+import { executeCopy } from './copy.js';
 import { executeCreateTable, executeDropTable, executeTruncate } from './ddl.js';
 import { executeExplain } from './explain.js';
 import { executeCreateExtension, executeDropExtension } from './extension.js';
@@ -16,7 +17,6 @@ const notSupportedYet: Readonly<Partial<Record<ast.Statement['kind'], string>>> 
   createIndex: 'CREATE INDEX',
   dropIndex: 'DROP INDEX',
   reindex: 'REINDEX',
-  copy: 'COPY',
 };
 
 export async function executeStatement(context: StatementContext, statement: ast.Statement): Promise<StatementOutcome> {
@@ -55,6 +55,8 @@ export async function executeStatement(context: StatementContext, statement: ast
       return executeExplain(context, statement);
     case 'vacuum':
       return executeVacuum(context, statement);
+    case 'copy':
+      return executeCopy(context, statement);
     default:
       throw new KmerSearchError(SqlState.internalError, `statement ${statement.kind} reached the executor`);
   }

@@ -4,7 +4,7 @@
  * statement and the caller rolls the transaction back, so a statement never leaves part of its rows.
  */
 import { KmerSearchError, SqlState } from '../../errors.js';
-import type { ColumnValue, RowUpdate, WriteTransaction } from '../../storage/index.js';
+import type { ColumnValue, RowUpdate, TableRecord, WriteTransaction } from '../../storage/index.js';
 import type * as ast from '../ast.js';
 import type { BoundExpression, Row } from '../binder/bound.js';
 import { type BoundReturning, type InsertValue, bindDelete, bindInsert, bindUpdate } from '../binder/modify.js';
@@ -24,6 +24,15 @@ export function requireWrite(context: StatementContext): WriteTransaction {
   const write = context.runtime.write;
   if (write === undefined) throw new KmerSearchError(SqlState.internalError, 'data-changing statement without a write transaction');
   return write;
+}
+
+/**
+ * Appends complete rows to a table in the statement's write transaction. Every statement that adds rows (INSERT,
+ * COPY FROM) goes through here, so work that must follow each inserted batch (index maintenance) has one place.
+ */
+export function insertTableRows(context: StatementContext, table: TableRecord, rows: readonly Row[]): number[] {
+  if (rows.length === 0) return [];
+  return requireWrite(context).insertRows(table.id, rows as unknown as ColumnValue[][]);
 }
 
 function compileOptional(context: StatementContext, expressions: readonly (BoundExpression | undefined)[]): (Evaluator | undefined)[] {
@@ -52,7 +61,6 @@ function outcome(tag: string, count: number, returning: ReturningRows | undefine
 
 export async function executeInsert(context: StatementContext, statement: ast.InsertStatement): Promise<StatementOutcome> {
   const bound = bindInsert(context.binder, statement);
-  const write = requireWrite(context);
   const environment = topEnvironment(context);
   const table = bound.table;
   const defaults = compileOptional(context, bound.defaults);
@@ -63,7 +71,7 @@ export async function executeInsert(context: StatementContext, statement: ast.In
 
   const flush = (): void => {
     if (batch.length === 0) return;
-    write.insertRows(table.id, batch as unknown as ColumnValue[][]);
+    insertTableRows(context, table, batch);
     inserted += batch.length;
     if (returning !== undefined) for (const row of batch) returning.add(row, environment);
     batch = [];

@@ -1,0 +1,109 @@
+/**
+ * What the data subcommands (import, search, export) share: option parsing with getopt's messages, psql-style
+ * error output, opening the database with the shell's exit statuses (1 usage or runtime error, 2 the database
+ * cannot be opened), SQL quoting, and the table name rule.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { asKmerSearchError, KmerSearchError } from '../errors.js';
+import type { KmerSearch } from '../sql/database.js';
+import { formatErrorLines } from '../sql/format.js';
+import { quoteIdentifier } from '../sql/types.js';
+import { describeArgumentError } from './options.js';
+import { ExitStatus } from './script.js';
+import { programName } from './session.js';
+import type { CommandContext } from './subcommand.js';
+
+/** A bad command line: printed with a hint to --help, exit status 1. */
+export class UsageError extends Error {}
+
+/** Runs node:util's parseArgs, turning its errors into UsageErrors worded as getopt's. */
+export function parseSubcommandArguments<Result>(parse: () => Result): Result {
+  try {
+    return parse();
+  } catch (error) {
+    throw new UsageError(describeArgumentError(error));
+  }
+}
+
+/** `kmersearch import: error: …` and the --help hint; returns exit status 1. */
+export function reportUsageError(context: CommandContext, subcommand: string, message: string): number {
+  const prefix = `${programName} ${subcommand}`;
+  context.stderr.write(`${prefix}: error: ${message}\n${prefix}: hint: Try "${prefix} --help" for more information.\n`);
+  return ExitStatus.failure;
+}
+
+/** A database error as psql prints it (ERROR, DETAIL, HINT lines), after the subcommand's name. */
+export function reportError(context: CommandContext, subcommand: string, error: unknown): number {
+  if (error instanceof UsageError) return reportUsageError(context, subcommand, error.message);
+  const failure = error instanceof KmerSearchError ? error : asKmerSearchError(error);
+  context.stderr.write(`${programName} ${subcommand}: ${formatErrorLines(failure).join('\n')}\n`);
+  return ExitStatus.failure;
+}
+
+/**
+ * Opens the database in `directory`. `mustExist`: the directory must already hold a database (search and
+ * export read one; creating an empty database there would hide a mistyped path). Failures print and give
+ * exit status 2, as the shell's do.
+ */
+export async function openSubcommandDatabase(
+  context: CommandContext,
+  subcommand: string,
+  directory: string,
+  mustExist: boolean,
+): Promise<KmerSearch | number> {
+  const fail = (message: string): number => {
+    context.stderr.write(`${programName} ${subcommand}: error: ${message}\n`);
+    return ExitStatus.badConnection;
+  };
+  if (mustExist) {
+    if (!existsSync(directory)) return fail(`database directory "${directory}" does not exist`);
+    if (!statSync(directory).isDirectory()) return fail(`"${directory}" is not a directory`);
+    if (!existsSync(join(directory, 'data.mdb'))) return fail(`"${directory}" does not hold a kmersearch database`);
+  }
+  try {
+    const { KmerSearch } = await import('../sql/database.js');
+    return await KmerSearch.open({ path: directory });
+  } catch (error) {
+    return fail(asKmerSearchError(error).message);
+  }
+}
+
+/**
+ * A table name given on the command line, as pg_dump's -t reads it: folded to lower case unless written in
+ * double quotes, so that `--table Refs` names the table `SELECT * FROM Refs` reads.
+ */
+export function tableNameArgument(text: string): string {
+  if (text.length >= 2 && text.startsWith('"') && text.endsWith('"')) return text.slice(1, -1).replace(/""/gu, '"');
+  return text.toLowerCase();
+}
+
+/** A column name option: the same rule as table names. */
+export const columnNameArgument = tableNameArgument;
+
+/** A SQL string literal (standard_conforming_strings: only the quote is doubled). */
+export function quoteLiteral(text: string): string {
+  return `'${text.replace(/'/gu, "''")}'`;
+}
+
+export { quoteIdentifier };
+
+/** A positive integer option value, or a UsageError naming the option. */
+export function integerOption(name: string, text: string | undefined, minimum: number): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!/^\d+$/u.test(text.trim()) || !Number.isSafeInteger(value) || value < minimum) {
+    throw new UsageError(`invalid value "${text}" for option --${name}: must be an integer of at least ${minimum}`);
+  }
+  return value;
+}
+
+/** A number option value in [minimum, maximum], or a UsageError. */
+export function numberOption(name: string, text: string | undefined, minimum: number, maximum: number): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < minimum || value > maximum) {
+    throw new UsageError(`invalid value "${text}" for option --${name}: must be a number from ${minimum} to ${maximum}`);
+  }
+  return value;
+}
