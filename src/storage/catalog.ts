@@ -61,6 +61,17 @@ export interface IndexRecord {
   readonly operatorClass: string;
   /** Opaque settings owned by src/gin (k, b, analysis identity, …). */
   readonly options: Readonly<Record<string, unknown>>;
+  /**
+   * Key prefix (`gin` sub-database) of the index's bulk data, e.g. pages of posting lists. Written before the
+   * record that names it is published, replaced by a rebuild (like a table's storageId), never changed in place.
+   */
+  readonly storageId: number;
+  /**
+   * Key prefix (`gin`) of per-row entries `[rowEntriesId][row id]` (e.g. a pending list). They follow heap
+   * visibility: an entry at or above the table's published rowIdLimit is unpublished and is removed by rollback
+   * and by the crash sweep, exactly like an unpublished heap row.
+   */
+  readonly rowEntriesId: number;
 }
 
 export interface SequenceRecord {

@@ -193,6 +193,34 @@ export class StorageEngine implements AsyncDisposable {
     return tracked;
   }
 
+  /**
+   * Entries and bytes of LMDB pages (branch, leaf and overflow) of each sub-database: what the data occupies in
+   * the file, e.g. an index's size per key (the `gin` sub-database).
+   */
+  spaceUsage(): Record<'catalog' | 'heap' | 'tombstone' | 'gin' | 'unique' | 'meta', { entries: number; bytes: number }> {
+    this.assertOpen();
+    const usage = (database: { getStats(): unknown }): { entries: number; bytes: number } => {
+      const stats = database.getStats() as {
+        pageSize: number;
+        entryCount: number;
+        treeBranchPageCount: number;
+        treeLeafPageCount: number;
+        overflowPages: number;
+      };
+      const pages = stats.treeBranchPageCount + stats.treeLeafPageCount + stats.overflowPages;
+      return { entries: stats.entryCount, bytes: pages * stats.pageSize };
+    };
+    const { catalog, heap, tombstone, gin, unique, meta } = this.environment;
+    return {
+      catalog: usage(catalog),
+      heap: usage(heap),
+      tombstone: usage(tombstone),
+      gin: usage(gin),
+      unique: usage(unique),
+      meta: usage(meta),
+    };
+  }
+
   /** kmersearch_delete_tempfiles(): removes spill files left by dead processes (or unused ones of this process). */
   deleteLeftoverSpillFiles(): SpillCleanupResult {
     this.assertOpen();

@@ -43,7 +43,7 @@ export {
   type BlockHeader,
   type RawDnaColumn,
 } from './block-codec.js';
-export { SubDatabaseNames, heapKey, parseHeapKey } from './keys.js';
+export { SubDatabaseNames, heapKey, indexRowEntryKey, indexRowEntryRowId, parseHeapKey } from './keys.js';
 export {
   firstObjectId,
   makeObjectName,
@@ -66,7 +66,15 @@ export type {
   TableDefinition,
 } from './definitions.js';
 export { formatFailingRow, notNullViolation, uniqueViolation } from './unique-keys.js';
-export { Snapshot, visibleRowCount, type CatalogEntry, type HeapReader, type StorageView } from './view.js';
+export {
+  Snapshot,
+  visibleRowCount,
+  type CatalogEntry,
+  type HeapReader,
+  type IndexDataReader,
+  type IndexEntry,
+  type StorageView,
+} from './view.js';
 export { WriteTransaction, type WriteTransactionState } from './write-transaction.js';
 export {
   TableScan,

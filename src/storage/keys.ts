@@ -9,7 +9,11 @@ export const SubDatabaseNames = Object.freeze({
   heap: 'heap',
   /** Per-block deletion bitmaps: [storageId u32][block u32] → 32 bytes. Kept apart so deletes never rewrite blocks. */
   tombstone: 'tombstone',
-  /** Inverted index pages: [indexId u32][…]; owned by src/gin, dropped with the index. */
+  /**
+   * Index data under the index's spaces (IndexRecord.storageId, IndexRecord.rowEntriesId): pages
+   * `[storageId u32][…]` owned by src/gin, and per-row entries `[rowEntriesId u32][block u32][slot u8]` that follow
+   * heap visibility. Dropped with the index.
+   */
   gin: 'gin',
   /** Unique constraints: [constraintId u32][0 + canonical key | 1 + SHA-256] → [storageId u32][rowId f64]. */
   unique: 'unique',
@@ -59,4 +63,22 @@ export function encodeUniqueEntry(entry: UniqueEntryValue): Buffer {
 export function decodeUniqueEntry(value: Uint8Array): UniqueEntryValue {
   const view = new DataView(value.buffer, value.byteOffset, value.byteLength);
   return { storageId: view.getUint32(0), rowId: view.getFloat64(4) };
+}
+
+/**
+ * Key of a per-row index entry: [spaceId u32][block u32][slot u8], so entries sort by row id and everything at or
+ * above a row id limit is one key range.
+ */
+export function indexRowEntryKey(spaceId: number, rowId: number): Buffer {
+  const key = Buffer.allocUnsafe(9);
+  key.writeUInt32BE(spaceId, 0);
+  key.writeUInt32BE(Math.floor(rowId / 256), 4);
+  key.writeUInt8(rowId % 256, 8);
+  return key;
+}
+
+/** The row id of a per-row index entry key. */
+export function indexRowEntryRowId(key: Uint8Array): number {
+  const view = new DataView(key.buffer, key.byteOffset, key.byteLength);
+  return view.getUint32(4) * 256 + view.getUint8(8);
 }

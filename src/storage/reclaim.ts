@@ -8,7 +8,7 @@
 import { rowsPerBlock } from './block-codec.js';
 import { CatalogKeys, catalogKindRange, type IndexRecord, type TableRecord } from './catalog.js';
 import type { BinaryDatabase, SharedEnvironment } from './environment.js';
-import { heapKey, relationPrefix, relationRangeStart } from './keys.js';
+import { heapKey, indexRowEntryKey, relationPrefix, relationRangeStart } from './keys.js';
 import { forgetBlockEntries } from './unique-keys.js';
 import { CommittedCatalog } from './view.js';
 
@@ -44,6 +44,19 @@ export function deleteRelation(environment: SharedEnvironment, database: BinaryD
 
 function prefixEnd(relationId: number): Buffer | undefined {
   return relationId >= 0xffffffff ? undefined : relationRangeStart(relationId + 1);
+}
+
+/** The gin prefixes an index owns: its id (kept for records of older builds) and its two data spaces. */
+export function indexSpaces(index: IndexRecord): number[] {
+  const spaces = [index.id];
+  if (index.storageId !== undefined) spaces.push(index.storageId);
+  if (index.rowEntriesId !== undefined) spaces.push(index.rowEntriesId);
+  return spaces;
+}
+
+/** Deletes the per-row entries of `spaceId` at or above `rowIdLimit` (unpublished ones). */
+export function deleteRowEntriesFrom(environment: SharedEnvironment, spaceId: number, rowIdLimit: number): number {
+  return deleteKeyRange(environment, environment.gin, indexRowEntryKey(spaceId, rowIdLimit), prefixEnd(spaceId));
 }
 
 /** End (exclusive) of the heap/tombstone keys of one storage. */
@@ -101,7 +114,7 @@ export function reclaimOrphans(environment: SharedEnvironment): ReclaimReport {
     rowIdLimits.set(table.storageId, table.rowIdLimit);
     for (const constraint of table.constraints) uniqueSpaces.add(constraint.uniqueSpaceId);
   }
-  const indexIds = new Set(indexes.map((index) => index.id));
+  const indexSpaceIds = new Set(indexes.flatMap(indexSpaces));
 
   let deletedHeapKeys = 0;
   for (const storageId of distinctPrefixes(environment.heap)) {
@@ -132,8 +145,14 @@ export function reclaimOrphans(environment: SharedEnvironment): ReclaimReport {
     if (!uniqueSpaces.has(spaceId)) deletedUniqueKeys += deleteRelation(environment, environment.unique, spaceId);
   }
   let deletedGinKeys = 0;
-  for (const indexId of distinctPrefixes(environment.gin)) {
-    if (!indexIds.has(indexId)) deletedGinKeys += deleteRelation(environment, environment.gin, indexId);
+  for (const spaceId of distinctPrefixes(environment.gin)) {
+    if (!indexSpaceIds.has(spaceId)) deletedGinKeys += deleteRelation(environment, environment.gin, spaceId);
+  }
+  // Per-row entries of rows that were never published (like heap rows at or above the limit).
+  for (const index of indexes) {
+    if (index.rowEntriesId === undefined) continue;
+    const table = catalog.get(CatalogKeys.table(index.tableId)) as TableRecord | undefined;
+    deletedGinKeys += deleteRowEntriesFrom(environment, index.rowEntriesId, table?.rowIdLimit ?? 0);
   }
   // Sequence states whose sequence was created by a transaction that never committed.
   const states = catalog.range(['sequence-state', 0], ['sequence-state', Number.MAX_SAFE_INTEGER]);

@@ -47,7 +47,35 @@ export interface HeapReader {
   tombstones(block: number): Uint8Array | undefined;
 }
 
-export interface StorageView {
+/** An entry of the `gin` sub-database (index data, see IndexRecord.storageId / rowEntriesId). */
+export interface IndexEntry {
+  readonly key: Uint8Array;
+  readonly value: Uint8Array;
+}
+
+/**
+ * Read access to index data (the `gin` sub-database) as one view sees it. Used by src/gin; the key layout within
+ * an index's spaces is gin's.
+ */
+export interface IndexDataReader {
+  /**
+   * Stands for the open database: the same object for every reader of one database while it stays open in this
+   * thread. Published index data never changes under a given space id, so caches of it (page directories) can
+   * be keyed by (cacheScope, space id).
+   */
+  readonly cacheScope: object;
+  /**
+   * The value of `key`, or undefined. The bytes are transient: valid only until the next index read on this thread
+   * (lmdb-js's fast path, no copy); copy them to keep them.
+   */
+  readIndexEntry(key: Uint8Array): Uint8Array | undefined;
+  /** Entries with start ≤ key < end, in key order (values are copies). */
+  indexEntries(start: Uint8Array, end: Uint8Array): Iterable<IndexEntry>;
+  /** Keys with start ≤ key < end, in key order (reads no values). */
+  indexKeys(start: Uint8Array, end: Uint8Array): Iterable<Uint8Array>;
+}
+
+export interface StorageView extends IndexDataReader {
   readonly kind: 'snapshot' | 'write';
   findRelation(name: string): RelationEntry | undefined;
   /** A table by name or id. */
@@ -181,6 +209,44 @@ export abstract class CatalogViewBase {
   }
 }
 
+interface FastBinaryGet {
+  getBinaryFast(key: Buffer, options?: { transaction: Transaction }): Buffer | undefined;
+}
+
+/** IndexDataReader over one LMDB read transaction, or over the latest state (and a write's own writes). */
+export class LmdbIndexDataReader implements IndexDataReader {
+  private readonly options: { transaction: Transaction } | undefined;
+
+  constructor(
+    private readonly environment: SharedEnvironment,
+    transaction: Transaction | undefined,
+  ) {
+    this.options = transaction === undefined ? undefined : { transaction };
+  }
+
+  get cacheScope(): object {
+    return this.environment;
+  }
+
+  readIndexEntry(key: Uint8Array): Uint8Array | undefined {
+    // lmdb-js accepts read options here too; its typings omit them.
+    const value = (this.environment.gin as unknown as FastBinaryGet).getBinaryFast(key as Buffer, this.options);
+    // The fast path's buffer is lmdb-js's reused one with an overridden `length`: a view of exactly the value
+    // keeps byteLength, subarray and copies right.
+    return value === undefined ? undefined : value.subarray(0, value.length);
+  }
+
+  *indexEntries(start: Uint8Array, end: Uint8Array): Iterable<IndexEntry> {
+    for (const { key, value } of this.environment.gin.getRange({ start: start as Buffer, end: end as Buffer, ...this.options })) {
+      yield { key, value };
+    }
+  }
+
+  *indexKeys(start: Uint8Array, end: Uint8Array): Iterable<Uint8Array> {
+    yield* this.environment.gin.getKeys({ start: start as Buffer, end: end as Buffer, ...this.options });
+  }
+}
+
 export function requireConstraint(table: TableRecord, constraintId: number) {
   const constraint = table.constraints.find((candidate) => candidate.id === constraintId);
   if (constraint === undefined) {
@@ -273,6 +339,7 @@ export function heapRowHasKey(
 export class Snapshot extends CatalogViewBase implements StorageView, Disposable {
   readonly kind = 'snapshot';
   private readonly catalog: CatalogLayer;
+  private readonly indexData: LmdbIndexDataReader;
   private closed = false;
 
   constructor(
@@ -282,6 +349,7 @@ export class Snapshot extends CatalogViewBase implements StorageView, Disposable
   ) {
     super();
     this.catalog = new CommittedCatalog(environment, transaction);
+    this.indexData = new LmdbIndexDataReader(environment, transaction);
   }
 
   /** Every catalog read goes through here, so a closed snapshot cannot read through a finished LMDB reader. */
@@ -313,6 +381,25 @@ export class Snapshot extends CatalogViewBase implements StorageView, Disposable
     const entry = decodeUniqueEntry(bytes);
     if (entry.storageId !== table.storageId) return undefined;
     return heapRowHasKey(this.openHeap(tableId), constraint, entry.rowId, canonical) ? entry.rowId : undefined;
+  }
+
+  get cacheScope(): object {
+    return this.indexData.cacheScope;
+  }
+
+  readIndexEntry(key: Uint8Array): Uint8Array | undefined {
+    this.assertOpen();
+    return this.indexData.readIndexEntry(key);
+  }
+
+  indexEntries(start: Uint8Array, end: Uint8Array): Iterable<IndexEntry> {
+    this.assertOpen();
+    return this.indexData.indexEntries(start, end);
+  }
+
+  indexKeys(start: Uint8Array, end: Uint8Array): Iterable<Uint8Array> {
+    this.assertOpen();
+    return this.indexData.indexKeys(start, end);
   }
 
   close(): void {

@@ -28,9 +28,23 @@ import {
 import { checkColumnValue, type ColumnValue } from './column-types.js';
 import type { IndexDefinition, RowUpdate, SequenceDefinition, TableDefinition } from './definitions.js';
 import type { SharedEnvironment } from './environment.js';
-import { decodeUniqueEntry, encodeUniqueEntry, heapKey, type UniqueEntryValue } from './keys.js';
+import {
+  decodeUniqueEntry,
+  encodeUniqueEntry,
+  heapKey,
+  indexRowEntryKey,
+  relationPrefix,
+  type UniqueEntryValue,
+} from './keys.js';
 import { planTable, sequenceTypeBounds } from './plan-table.js';
-import { deleteKeyRange, deleteRelation, storageBlocks, storageEnd } from './reclaim.js';
+import {
+  deleteKeyRange,
+  deleteRelation,
+  deleteRowEntriesFrom,
+  indexSpaces,
+  storageBlocks,
+  storageEnd,
+} from './reclaim.js';
 import { TableWriter } from './table-writer.js';
 import {
   blockRowKey,
@@ -48,8 +62,10 @@ import {
   CatalogViewBase,
   CommittedCatalog,
   LmdbHeapReader,
+  LmdbIndexDataReader,
   requireConstraint,
   type HeapReader,
+  type IndexEntry,
   type StorageView,
   type StoredSequence,
 } from './view.js';
@@ -66,6 +82,7 @@ interface SequenceWriteState {
 class ReclaimSet {
   readonly storages = new Set<number>();
   readonly uniqueSpaces = new Set<number>();
+  /** Key prefixes in `gin`: index ids and index data spaces. */
   readonly indexes = new Set<number>();
 
   get empty(): boolean {
@@ -110,6 +127,10 @@ export class WriteTransaction extends CatalogViewBase implements StorageView {
   private readonly deferredUniqueEntries = new Map<string, { readonly key: Buffer; readonly value: Buffer }>();
   private readonly dropped = new ReclaimSet();
   private readonly created = new ReclaimSet();
+  /** Reads of index data see the latest LMDB state: this transaction's own index writes included. */
+  private readonly indexData: LmdbIndexDataReader;
+  /** Published per-row entry spaces this transaction wrote to → the table whose rows they follow (for rollback). */
+  private readonly rowEntryWrites = new Map<number, number>();
 
   constructor(
     private readonly environment: SharedEnvironment,
@@ -119,6 +140,7 @@ export class WriteTransaction extends CatalogViewBase implements StorageView {
     this.committed = new CommittedCatalog(environment);
     this.layer = new CatalogOverlay(this.committed);
     this.buffer = new AppendBuffer(environment);
+    this.indexData = new LmdbIndexDataReader(environment, undefined);
   }
 
   get state(): WriteTransactionState {
@@ -276,7 +298,7 @@ export class WriteTransaction extends CatalogViewBase implements StorageView {
       } else if (this.findRelation(name) !== undefined) {
         throw relationExistsError(name);
       }
-      const [id] = this.environment.allocateIds(1) as [number];
+      const [id, storageId, rowEntriesId] = this.environment.allocateIds(3) as [number, number, number];
       const index: IndexRecord = {
         kind: 'index',
         id,
@@ -286,8 +308,10 @@ export class WriteTransaction extends CatalogViewBase implements StorageView {
         method: definition.method ?? 'gin',
         operatorClass: definition.operatorClass,
         options: definition.options ?? {},
+        storageId,
+        rowEntriesId,
       };
-      this.created.indexes.add(id);
+      for (const space of indexSpaces(index)) this.created.indexes.add(space);
       this.layer.set(CatalogKeys.relation(name), { kind: 'index', id } satisfies RelationEntry);
       this.layer.set(CatalogKeys.index(id), index);
       return index;
@@ -400,6 +424,126 @@ export class WriteTransaction extends CatalogViewBase implements StorageView {
     });
   }
 
+  // ---------------------------------------------------------------- index data
+  //
+  // Index data follows the heap's rules. Bulk data (pages) goes to a fresh space that only this transaction's
+  // catalog names, so it is invisible until the commit publishes the index record; per-row entries are keyed by
+  // row id and are visible exactly when their rows are. Nothing published is ever changed in place.
+
+  get cacheScope(): object {
+    return this.indexData.cacheScope;
+  }
+
+  readIndexEntry(key: Uint8Array): Uint8Array | undefined {
+    this.assertNotEnded();
+    return this.indexData.readIndexEntry(key);
+  }
+
+  indexEntries(start: Uint8Array, end: Uint8Array): Iterable<IndexEntry> {
+    this.assertNotEnded();
+    return this.indexData.indexEntries(start, end);
+  }
+
+  indexKeys(start: Uint8Array, end: Uint8Array): Iterable<Uint8Array> {
+    this.assertNotEnded();
+    return this.indexData.indexKeys(start, end);
+  }
+
+  /**
+   * A fresh, empty key prefix in `gin` for index data. It is deleted on rollback, and after the commit unless an
+   * index record names it by then (replaceIndexSpaces).
+   */
+  allocateIndexSpace(): number {
+    return this.guard(() => {
+      const [id] = this.environment.allocateIds(1) as [number];
+      this.created.indexes.add(id);
+      return id;
+    });
+  }
+
+  /**
+   * Writes entries into spaces allocated by this transaction, in one LMDB transaction where the size ceiling
+   * applies. `append`: the keys ascend and follow every key in `gin` (LMDB's append mode fills pages completely);
+   * true for a fresh space, whose id is the largest so far.
+   */
+  putIndexEntries(entries: Iterable<IndexEntry>, options: { readonly append?: boolean } = {}): void {
+    this.guard(() => {
+      const putOptions = { append: options.append === true };
+      this.environment.writeSync(() => {
+        for (const { key, value } of entries) {
+          if (!this.created.indexes.has(relationPrefix(key))) {
+            throw new KmerSearchError(SqlState.internalError, 'index data may only be written to a space of this transaction');
+          }
+          this.environment.gin.putSync(key as Buffer, value as Buffer, putOptions);
+        }
+      }, true);
+    });
+  }
+
+  /**
+   * Writes per-row entries of an index (`[rowEntriesId][row id]` → value) for rows this transaction inserted, in
+   * one LMDB transaction. Like the rows, they become visible at commit and vanish on rollback.
+   */
+  putIndexRowEntries(indexId: number, entries: readonly { readonly rowId: number; readonly value: Uint8Array }[]): void {
+    this.guard(() => {
+      const index = this.requireIndex(indexId);
+      const space = index.rowEntriesId;
+      if (!this.created.indexes.has(space)) {
+        const writer = this.writer(this.requireTable(index.tableId));
+        for (const { rowId } of entries) {
+          if (rowId < writer.committedRowIdLimit) {
+            throw new KmerSearchError(SqlState.internalError, `row ${rowId} is published: its index entry cannot change`);
+          }
+        }
+        this.rowEntryWrites.set(space, index.tableId);
+      }
+      this.environment.writeSync(() => {
+        for (const { rowId, value } of entries) this.environment.gin.putSync(indexRowEntryKey(space, rowId), value as Buffer);
+      }, true);
+    });
+  }
+
+  /**
+   * Points an index at other data spaces (from allocateIndexSpace) and/or new options: a rebuild, a merge of
+   * per-row entries, TRUNCATE. The replaced spaces are deleted after the commit.
+   */
+  replaceIndexSpaces(
+    indexId: number,
+    change: { readonly storageId?: number; readonly rowEntriesId?: number; readonly options?: Readonly<Record<string, unknown>> },
+  ): IndexRecord {
+    return this.guard(() => {
+      const index = this.requireIndex(indexId);
+      for (const space of [change.storageId, change.rowEntriesId]) {
+        if (space !== undefined && !this.created.indexes.has(space)) {
+          throw new KmerSearchError(SqlState.internalError, `index space ${space} was not allocated by this transaction`);
+        }
+      }
+      const updated: IndexRecord = {
+        ...index,
+        storageId: change.storageId ?? index.storageId,
+        rowEntriesId: change.rowEntriesId ?? index.rowEntriesId,
+        options: change.options ?? index.options,
+      };
+      if (updated.storageId !== index.storageId) this.dropped.indexes.add(index.storageId);
+      if (updated.rowEntriesId !== index.rowEntriesId) this.dropped.indexes.add(index.rowEntriesId);
+      this.layer.set(CatalogKeys.index(indexId), updated);
+      return updated;
+    });
+  }
+
+  /**
+   * Deletes the data of a space this transaction allocated, now (cleanup after a failed or cancelled build, so
+   * nothing waits for the rollback). Works on a failed transaction; never throws for cleanup problems.
+   */
+  discardIndexSpace(spaceId: number): void {
+    if (!this.created.indexes.has(spaceId)) return;
+    try {
+      deleteRelation(this.environment, this.environment.gin, spaceId);
+    } catch {
+      this.hooks.requestSweep();
+    }
+  }
+
   // ---------------------------------------------------------------- DML
 
   /**
@@ -456,6 +600,7 @@ export class WriteTransaction extends CatalogViewBase implements StorageView {
       throw new KmerSearchError(SqlState.inFailedSqlTransaction, abortedMessage);
     }
     this.assertNotEnded();
+    this.dropUnreferencedIndexSpaces();
     const cleanupAfterCommit = !this.dropped.empty;
     try {
       for (const writer of this.writers.values()) writer.flush(this.requireTable(writer.tableId));
@@ -498,6 +643,10 @@ export class WriteTransaction extends CatalogViewBase implements StorageView {
       try {
         for (const writer of [...this.writers.values(), ...this.retiredWriters]) {
           if (!this.created.storages.has(writer.storageId)) this.discardAppendedRows(writer);
+        }
+        for (const [space, tableId] of this.rowEntryWrites) {
+          const table = this.committed.get(CatalogKeys.table(tableId)) as TableRecord | undefined;
+          deleteRowEntriesFrom(this.environment, space, table?.rowIdLimit ?? 0);
         }
         this.created.reclaim(this.environment);
       } catch {
@@ -603,7 +752,14 @@ export class WriteTransaction extends CatalogViewBase implements StorageView {
   private dropIndexRecord(index: IndexRecord): void {
     this.layer.delete(CatalogKeys.relation(index.name));
     this.layer.delete(CatalogKeys.index(index.id));
-    this.dropped.indexes.add(index.id);
+    for (const space of indexSpaces(index)) this.dropped.indexes.add(space);
+  }
+
+  /** Spaces allocated by this transaction that no index record names at commit are garbage: delete after commit. */
+  private dropUnreferencedIndexSpaces(): void {
+    if (this.created.indexes.size === 0) return;
+    const referenced = new Set(this.listIndexes().flatMap(indexSpaces));
+    for (const space of this.created.indexes) if (!referenced.has(space)) this.dropped.indexes.add(space);
   }
 
   /** Writes changed counters (inside an LMDB transaction); `includeCreated` false: only committed sequences. */

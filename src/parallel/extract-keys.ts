@@ -1,0 +1,193 @@
+/**
+ * The key-extraction task of an index build (and later of the analysis): claim blocks from the shared queue,
+ * decode the DNA column with storage's pure block codec, extract every visible row's keys under (k, b) with
+ * src/kmer (deviation F3: too-short sequences have none), leave out excluded keys, and hand on sorted runs of
+ * (key, row id) of bounded size. The same code runs in a worker thread and, with zero workers, in the calling
+ * thread.
+ *
+ * Rows are visited in ascending row id order (blocks are claimed in list order, slots in slot order), which the
+ * stable radix sort of gin relies on to keep row ids ascending within a key.
+ */
+import { threadId } from 'node:worker_threads';
+import { KmerSearchError, SqlState } from '../errors.js';
+import { makeSortedRun, PairSorter, type SortedRun } from '../gin/index.js';
+import { KeyExtractor, keyLayout, type KeyLayout } from '../kmer/index.js';
+import { rawDnaValue, readRawDnaColumn, rowsPerBlock, type HeapBlockReader } from '../storage/index.js';
+import { SharedKeySet } from './shared-key-set.js';
+import { BlockWorkQueue, SharedBlockList } from './work-queue.js';
+
+const TWO_POW_32 = 4294967296;
+
+/** Test-only ways to make a participant fail or slow down (never set in production). */
+export interface ExtractKeysTestHooks {
+  /** Throw a KmerSearchError when this block number is claimed. */
+  readonly failAtBlock?: number;
+  /** Throw a plain Error (not a KmerSearchError) instead. */
+  readonly foreignError?: boolean;
+  /** Read these block numbers as garbage bytes (a corrupt block). */
+  readonly corruptBlocks?: readonly number[];
+  /** Sleep this long after each block (makes cancellation observable). */
+  readonly delayPerBlockMs?: number;
+}
+
+export interface ExtractKeysInput {
+  readonly databasePath: string;
+  readonly storageId: number;
+  readonly columnIndex: number;
+  readonly kmerSize: number;
+  readonly occurrenceBits: number;
+  /** SharedBlockList buffer. */
+  readonly blockList: SharedArrayBuffer;
+  /** BlockWorkQueue buffer. */
+  readonly queue: SharedArrayBuffer;
+  /** Most pairs per run (bounded by the memory budget). */
+  readonly runCapacity: number;
+  /** SharedKeySet buffer of keys to leave out, or null. */
+  readonly excludedKeys: SharedArrayBuffer | null;
+  readonly testHooks?: ExtractKeysTestHooks | undefined;
+}
+
+export interface ExtractKeysResult {
+  readonly blocks: number;
+  readonly rows: number;
+  readonly keys: number;
+  readonly runs: number;
+  /** The thread that did the work (0 = main thread). */
+  readonly threadId: number;
+}
+
+export class KeyExtractionTask {
+  private readonly layout: KeyLayout;
+  private readonly blocks: SharedBlockList;
+  private readonly queue: BlockWorkQueue;
+  private readonly excluded: SharedKeySet | null;
+  private readonly extractor = new KeyExtractor();
+  private readonly sorter = new PairSorter();
+  private readonly high: Uint32Array;
+  private readonly low: Uint32Array;
+  private readonly rowIds: Uint32Array;
+  private count = 0;
+  private blocksDone = 0;
+  private rowsDone = 0;
+  private keysDone = 0;
+  private runsDone = 0;
+  private readonly corrupt: ReadonlySet<number>;
+  private readonly sleeper: Int32Array | null;
+
+  constructor(
+    private readonly input: ExtractKeysInput,
+    private readonly reader: Pick<HeapBlockReader, 'readBlock'>,
+    private readonly emit: (run: SortedRun) => void,
+  ) {
+    this.layout = keyLayout(input.kmerSize, input.occurrenceBits);
+    this.blocks = SharedBlockList.attach(input.blockList);
+    this.queue = BlockWorkQueue.attach(input.queue);
+    this.excluded = input.excludedKeys === null ? null : SharedKeySet.attach(input.excludedKeys);
+    const capacity = Math.max(1, input.runCapacity);
+    this.high = new Uint32Array(capacity);
+    this.low = new Uint32Array(capacity);
+    this.rowIds = new Uint32Array(capacity);
+    this.corrupt = new Set(input.testHooks?.corruptBlocks ?? []);
+    this.sleeper = input.testHooks?.delayPerBlockMs === undefined ? null : new Int32Array(new SharedArrayBuffer(4));
+  }
+
+  /** Claims and processes up to `maxBlocks` blocks; false once the queue is empty or cancelled. */
+  step(maxBlocks: number): boolean {
+    for (let done = 0; done < maxBlocks; done++) {
+      const index = this.queue.claim(this.blocks.count);
+      if (index < 0) return false;
+      this.processBlock(index);
+    }
+    return true;
+  }
+
+  /** Hands on the last partial run; the counters of this participant. */
+  finish(): ExtractKeysResult {
+    this.flushRun();
+    return { blocks: this.blocksDone, rows: this.rowsDone, keys: this.keysDone, runs: this.runsDone, threadId };
+  }
+
+  private processBlock(index: number): void {
+    const block = this.blocks.block(index);
+    const hooks = this.input.testHooks;
+    if (hooks?.failAtBlock === block) {
+      if (hooks.foreignError === true) throw new Error(`test hook: failure at block ${block}`);
+      throw new KmerSearchError(SqlState.dataCorrupted, `test hook: failure at block ${block}`, { detail: 'injected', hint: 'none' });
+    }
+    let bytes = this.reader.readBlock(this.input.storageId, block);
+    if (bytes === undefined) {
+      throw new KmerSearchError(SqlState.dataCorrupted, `heap block ${block} of storage ${this.input.storageId} is missing`);
+    }
+    if (this.corrupt.has(block)) bytes = new Uint8Array(bytes.length).fill(0xee);
+    const column = readRawDnaColumn(bytes, this.input.columnIndex);
+    const slotLimit = Math.min(column.rowCount, this.blocks.slotLimit(index));
+    const tombstones = this.blocks.tombstones(index);
+    const firstRowId = block * rowsPerBlock;
+    for (let slot = 0; slot < slotLimit; slot++) {
+      if (tombstones !== undefined && (tombstones[slot >> 3]! & (1 << (slot & 7))) !== 0) continue;
+      const value = rawDnaValue(column, slot);
+      if (value === null) continue;
+      this.rowsDone++;
+      this.addKeys(firstRowId + slot, this.extractor.extractStored(this.layout, value));
+    }
+    this.blocksDone++;
+    if (this.sleeper !== null) Atomics.wait(this.sleeper, 0, 0, hooks?.delayPerBlockMs ?? 0);
+  }
+
+  private addKeys(rowId: number, keys: ReturnType<KeyExtractor['extractStored']>): void {
+    const excluded = this.excluded;
+    const capacity = this.high.length;
+    const high = this.high;
+    const low = this.low;
+    const rowIds = this.rowIds;
+    let count = this.count;
+    if (keys.wide) {
+      for (let index = 0; index < keys.count; index++) {
+        const keyHigh = keys.high[index]!;
+        const keyLow = keys.low[index]!;
+        if (excluded !== null && excluded.hasHalves(keyHigh, keyLow)) continue;
+        if (count === capacity) {
+          this.count = count;
+          this.flushRun();
+          count = 0;
+        }
+        high[count] = keyHigh;
+        low[count] = keyLow;
+        rowIds[count++] = rowId;
+      }
+    } else {
+      const values = keys.values;
+      for (let index = 0; index < keys.count; index++) {
+        const key = values[index]!;
+        const keyHigh = (key / TWO_POW_32) >>> 0;
+        const keyLow = key >>> 0;
+        if (excluded !== null && excluded.hasHalves(keyHigh, keyLow)) continue;
+        if (count === capacity) {
+          this.count = count;
+          this.flushRun();
+          count = 0;
+        }
+        high[count] = keyHigh;
+        low[count] = keyLow;
+        rowIds[count++] = rowId;
+      }
+    }
+    this.count = count;
+  }
+
+  private flushRun(): void {
+    const count = this.count;
+    if (count === 0) return;
+    this.count = 0;
+    const sorted = this.sorter.sort(this.high, this.low, this.rowIds, count, this.layout.totalBits);
+    this.keysDone += count;
+    this.runsDone++;
+    this.emit(makeSortedRun(this.layout.wide, sorted.high, sorted.low, sorted.rowIds, count));
+  }
+}
+
+/** The typed-array buffers of a run, to transfer it to another thread. */
+export function runTransferList(run: SortedRun): ArrayBuffer[] {
+  const buffers = run.wide ? [run.high.buffer, run.low.buffer, run.rowIds.buffer] : [run.keys.buffer, run.rowIds.buffer];
+  return buffers.filter((buffer): buffer is ArrayBuffer => buffer instanceof ArrayBuffer);
+}

@@ -1,0 +1,71 @@
+/**
+ * The worker-thread entry of the pool (piscina calls the default export once per task). It opens the database
+ * read-only through storage's HeapBlockReader (lmdb-js shares the environment with the other threads), keeps it
+ * open for later tasks, runs the requested task and answers with a TaskReply: errors are serialised here, because
+ * cloning would drop a KmerSearchError's code, detail and hint. Workers never write to the database.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import { HeapBlockReader } from '../storage/index.js';
+import { KeyExtractionTask, runTransferList, type ExtractKeysInput, type ExtractKeysResult } from './extract-keys.js';
+import { searchBatch, type SearchBatchInput, type SearchBatchResult } from './search-task.js';
+import { serializeError, type TaskReply } from './task-errors.js';
+
+export type WorkerRequest =
+  | { readonly kind: 'extract-keys'; readonly input: ExtractKeysInput; readonly port: MessagePort }
+  | { readonly kind: 'search'; readonly input: SearchBatchInput };
+
+/** Messages of an extraction task on its port: runs as they are produced, then the end. */
+export type ExtractionMessage =
+  | { readonly type: 'run'; readonly run: import('../gin/index.js').SortedRun }
+  | { readonly type: 'end' };
+
+const readers = new Map<string, HeapBlockReader>();
+
+/** The reader of a database, kept open across tasks, renewed to the latest committed state for each task. */
+function readerFor(path: string): HeapBlockReader {
+  let reader = readers.get(path);
+  if (reader === undefined) {
+    reader = HeapBlockReader.open(path);
+    readers.set(path, reader);
+  }
+  reader.refresh();
+  return reader;
+}
+
+function extractKeys(input: ExtractKeysInput, port: MessagePort): ExtractKeysResult {
+  const task = new KeyExtractionTask(input, readerFor(input.databasePath), (run) => {
+    const message: ExtractionMessage = { type: 'run', run };
+    port.postMessage(message, runTransferList(run));
+  });
+  while (task.step(Number.MAX_SAFE_INTEGER));
+  const result = task.finish();
+  // Posted before the task's reply, so the main thread can wait for it knowing every run is on its way.
+  port.postMessage({ type: 'end' } satisfies ExtractionMessage);
+  return result;
+}
+
+export default function runTask(request: WorkerRequest): TaskReply<ExtractKeysResult | SearchBatchResult> {
+  try {
+    return handle(request);
+  } finally {
+    // Let go of the read snapshot between tasks, or LMDB could not reuse pages freed meanwhile.
+    for (const reader of readers.values()) reader.refresh();
+  }
+}
+
+function handle(request: WorkerRequest): TaskReply<ExtractKeysResult | SearchBatchResult> {
+  try {
+    switch (request.kind) {
+      case 'extract-keys':
+        try {
+          return { ok: true, value: extractKeys(request.input, request.port) };
+        } finally {
+          request.port.close();
+        }
+      case 'search':
+        return { ok: true, value: searchBatch(readerFor(request.input.databasePath), request.input) };
+    }
+  } catch (error) {
+    return { ok: false, error: serializeError(error) };
+  }
+}
