@@ -29,5 +29,22 @@ export {
   type SearchBatchInput,
   type SearchBatchResult,
 } from './search-task.js';
+export {
+  KeyCountSlots,
+  KeyCountTable,
+  SharedKeyCountTable,
+  bytesPerSlot,
+  countTableOverflow,
+  type KeyCountTableState,
+  type SharedKeyCountTableState,
+} from './key-counts.js';
+export {
+  KeyCountingTask,
+  runKeyCounting,
+  type CountKeysInput,
+  type CountKeysResult,
+  type KeyCountingOptions,
+  type KeyCountingTarget,
+} from './count-keys.js';
 export { deserializeError, serializeError, type SerializedError, type TaskReply } from './task-errors.js';
 export type { ExtractionMessage, WorkerRequest } from './worker.js';

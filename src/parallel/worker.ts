@@ -6,13 +6,15 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import { HeapBlockReader } from '../storage/index.js';
+import { countKeysInWorker, type CountKeysInput, type CountKeysResult } from './count-keys.js';
 import { KeyExtractionTask, runTransferList, type ExtractKeysInput, type ExtractKeysResult } from './extract-keys.js';
 import { searchBatch, type SearchBatchInput, type SearchBatchResult } from './search-task.js';
 import { serializeError, type TaskReply } from './task-errors.js';
 
 export type WorkerRequest =
   | { readonly kind: 'extract-keys'; readonly input: ExtractKeysInput; readonly port: MessagePort }
-  | { readonly kind: 'search'; readonly input: SearchBatchInput };
+  | { readonly kind: 'search'; readonly input: SearchBatchInput }
+  | { readonly kind: 'count-keys'; readonly input: CountKeysInput };
 
 /** Messages of an extraction task on its port: runs as they are produced, then the end. */
 export type ExtractionMessage =
@@ -44,7 +46,7 @@ function extractKeys(input: ExtractKeysInput, port: MessagePort): ExtractKeysRes
   return result;
 }
 
-export default function runTask(request: WorkerRequest): TaskReply<ExtractKeysResult | SearchBatchResult> {
+export default function runTask(request: WorkerRequest): TaskReply<ExtractKeysResult | SearchBatchResult | CountKeysResult> {
   try {
     return handle(request);
   } finally {
@@ -53,7 +55,7 @@ export default function runTask(request: WorkerRequest): TaskReply<ExtractKeysRe
   }
 }
 
-function handle(request: WorkerRequest): TaskReply<ExtractKeysResult | SearchBatchResult> {
+function handle(request: WorkerRequest): TaskReply<ExtractKeysResult | SearchBatchResult | CountKeysResult> {
   try {
     switch (request.kind) {
       case 'extract-keys':
@@ -64,6 +66,8 @@ function handle(request: WorkerRequest): TaskReply<ExtractKeysResult | SearchBat
         }
       case 'search':
         return { ok: true, value: searchBatch(readerFor(request.input.databasePath), request.input) };
+      case 'count-keys':
+        return { ok: true, value: countKeysInWorker(request.input, readerFor(request.input.databasePath)) };
     }
   } catch (error) {
     return { ok: false, error: serializeError(error) };
