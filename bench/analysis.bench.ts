@@ -1,10 +1,11 @@
 /**
  * High-frequency analysis throughput on the real-genome workload (DESIGN §8): k-mers/s with 1 and 2 workers for
- * both counting variants (one shared Atomics table; per-worker tables merged on the main thread), next to a
+ * the counting variants (sorted: per-worker key-range buckets, then a parallel sort-and-count of each range; one
+ * shared Atomics table; per-worker tables merged on the main thread), next to a
  * single-threaded in-process sort-based counter over the same rows in the same process, so every figure is also
  * a ratio. (A JS Map cannot be the baseline here: it holds at most 2^24 entries, fewer than the distinct keys.)
  *
- *   npx tsx bench/analysis.bench.ts [--size 20M] [--memory 512MB] [--workers 1,2] [--rate 0.5]
+ *   npx tsx bench/analysis.bench.ts [--size 20M] [--memory 512MB] [--workers 1,2] [--rate 0.5] [--variants sorted,shared,per-worker]
  *
  * k = 16, b = 8, max_appearance_rate = --rate, max_appearance_nrow = 0; `maintenance_work_mem` = --memory.
  */
@@ -29,6 +30,7 @@ const { values: args } = parseArgs({
     workers: { type: 'string', default: '1,2' },
     rate: { type: 'string', default: '0.5' },
     repeat: { type: 'string', default: '2' },
+    variants: { type: 'string', default: 'sorted,shared,per-worker' },
   },
 });
 
@@ -131,7 +133,7 @@ async function analysis(variant: KeyCountingVariant, workers: number) {
 }
 
 // Start and compile the worker threads before timing.
-await analysis('shared', Math.max(...workerCounts));
+await analysis(args.variants.split(',')[0] as KeyCountingVariant, Math.max(...workerCounts));
 const rows: string[] = [];
 const best = new Map<string, number>();
 for (let round = 0; round < repeat; round++) {
@@ -140,7 +142,7 @@ for (let round = 0; round < repeat; round++) {
   const label = 'sort-based count, calling thread';
   best.set(label, Math.min(best.get(label) ?? Infinity, baseline.seconds));
   console.log(`${label}: ${baseline.seconds.toFixed(2)} s, ${(baseline.keys / baseline.seconds / 1e6).toFixed(2)} M k-mers/s, ${baseline.highFrequency} high-frequency keys`);
-  for (const variant of ['shared', 'per-worker'] as const) {
+  for (const variant of args.variants.split(',') as KeyCountingVariant[]) {
     for (const workers of workerCounts) {
       globalThis.gc?.();
       const { seconds, result } = await analysis(variant, workers);
@@ -160,7 +162,7 @@ const baselineSeconds = best.get('sort-based count, calling thread')!;
 for (const [label, seconds] of best) {
   console.log(`  ${label}: ${seconds.toFixed(2)} s, ${(keys / seconds / 1e6).toFixed(2)} M k-mers/s, ${(baselineSeconds / seconds).toFixed(2)}× the baseline`);
 }
-for (const variant of ['shared', 'per-worker']) {
+for (const variant of args.variants.split(',')) {
   const one = best.get(`${variant}, 1 worker(s)`);
   const two = best.get(`${variant}, 2 worker(s)`);
   if (one !== undefined && two !== undefined) console.log(`  ${variant}: 1 → 2 workers ${(one / two).toFixed(2)}×`);

@@ -15,6 +15,7 @@ import { cancelledError, throwIfCancelled } from '../gin/index.js';
 import { KeyExtractor, keyLayout, type KeyLayout } from '../kmer/index.js';
 import { HeapBlockReader, rawDnaValue, readRawDnaColumn } from '../storage/index.js';
 import type { ExtractKeysTestHooks } from './extract-keys.js';
+import { KeyPartitions, mergeCountPartitions, type KeyPartitionsState, type MergeCountInput, type MergeCountResult } from './key-partitions.js';
 import { KeyCountTable, SharedKeyCountTable, type KeyCountTableState, type SharedKeyCountTableState } from './key-counts.js';
 import type { WorkerPool } from './pool.js';
 import { BlockWorkQueue, SharedBlockList } from './work-queue.js';
@@ -22,7 +23,8 @@ import { BlockWorkQueue, SharedBlockList } from './work-queue.js';
 /** Where a participant counts. */
 export type KeyCountingTarget =
   | { readonly variant: 'shared'; readonly table: SharedKeyCountTableState }
-  | { readonly variant: 'per-worker'; readonly maxTableBytes: number };
+  | { readonly variant: 'per-worker'; readonly maxTableBytes: number }
+  | { readonly variant: 'sorted'; readonly partitionBits: number; readonly maxBytes: number };
 
 export interface CountKeysInput {
   readonly databasePath: string;
@@ -37,6 +39,8 @@ export interface CountKeysInput {
   /** Int32 counter of finished blocks, shared by all participants. */
   readonly progress: SharedArrayBuffer;
   readonly target: KeyCountingTarget;
+  /** Set for the second phase of variant 'sorted': merge-count key ranges instead of scanning blocks. */
+  readonly merge?: MergeCountInput | undefined;
   readonly testHooks?: ExtractKeysTestHooks | undefined;
 }
 
@@ -52,6 +56,10 @@ export interface CountKeysResult {
   readonly threadId: number;
   /** The participant's private table (variant 'per-worker'), null for the shared variant. */
   readonly table: KeyCountTableState | null;
+  /** The participant's key buckets (variant 'sorted', scan phase), else null. */
+  readonly partitions: KeyPartitionsState | null;
+  /** The key ranges this participant counted (variant 'sorted', merge phase), else null. */
+  readonly merged: MergeCountResult | null;
 }
 
 export class KeyCountingTask {
@@ -62,6 +70,7 @@ export class KeyCountingTask {
   private readonly extractor = new KeyExtractor();
   private readonly shared: SharedKeyCountTable | null;
   private readonly own: KeyCountTable | null;
+  private readonly buckets: KeyPartitions | null;
   private blocksDone = 0;
   private rowsDone = 0;
   private sequencesDone = 0;
@@ -79,6 +88,7 @@ export class KeyCountingTask {
     const target = input.target;
     this.shared = target.variant === 'shared' ? SharedKeyCountTable.attach(target.table) : null;
     this.own = target.variant === 'per-worker' ? KeyCountTable.create(this.layout.totalBits, target.maxTableBytes) : null;
+    this.buckets = target.variant === 'sorted' ? new KeyPartitions(this.layout.totalBits, target.partitionBits, target.maxBytes) : null;
     this.sleeper = input.testHooks?.delayPerBlockMs === undefined ? null : new Int32Array(new SharedArrayBuffer(4));
   }
 
@@ -101,6 +111,8 @@ export class KeyCountingTask {
       keys: this.keysDone,
       threadId,
       table: this.own === null ? null : this.own.state(),
+      partitions: this.buckets === null ? null : this.buckets.state(),
+      merged: null,
     };
   }
 
@@ -127,7 +139,8 @@ export class KeyCountingTask {
       this.sequencesDone++;
       const keys = this.extractor.extractStored(layout, value);
       this.keysDone += keys.count;
-      if (this.shared !== null) this.shared.addKeys(keys);
+      if (this.buckets !== null) this.buckets.addKeys(keys);
+      else if (this.shared !== null) this.shared.addKeys(keys);
       else this.own!.addKeys(keys);
     }
     this.blocksDone++;
@@ -138,6 +151,7 @@ export class KeyCountingTask {
 
 /** Runs one counting task to its end in the current thread (a pool worker's entry). */
 export function countKeysInWorker(input: CountKeysInput, reader: Pick<HeapBlockReader, 'readBlock'>): CountKeysResult {
+  if (input.merge !== undefined) return mergeInThisThread(input);
   const task = new KeyCountingTask(input, reader);
   while (task.step(Number.MAX_SAFE_INTEGER));
   return task.finish();
@@ -212,6 +226,13 @@ export async function runKeyCounting(
   }
 }
 
+/** The merge phase of variant 'sorted' in the current thread; stops early when the queue was cancelled. */
+function mergeInThisThread(input: CountKeysInput): CountKeysResult {
+  const queue = BlockWorkQueue.attach(input.queue);
+  const merged = mergeCountPartitions(input.merge!, () => queue.cancelled);
+  return { blocks: 0, rows: 0, sequences: 0, keys: 0, threadId, table: null, partitions: null, merged };
+}
+
 /** Zero workers: the same task in this thread, yielding to the event loop between slices of blocks. */
 async function countInCallingThread(
   input: CountKeysInput,
@@ -221,6 +242,10 @@ async function countInCallingThread(
 ): Promise<CountKeysResult> {
   const reader = HeapBlockReader.open(input.databasePath);
   try {
+    if (input.merge !== undefined) {
+      throwIfCancelled(signal);
+      return mergeInThisThread(input);
+    }
     const task = new KeyCountingTask(input, reader);
     for (;;) {
       throwIfCancelled(signal);
