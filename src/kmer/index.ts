@@ -21,7 +21,7 @@ export {
   MIN_KMER_SIZE,
   MIN_OCCURRENCE_BITS,
 } from './layout.js';
-export { invalidQueryCharacterError, utf8ByteLength } from './query-text.js';
+export { invalidQueryCharacterError, isAcceptedQueryText, utf8ByteLength } from './query-text.js';
 export { KeyExtractor } from './extractor.js';
 export { compareKeys, emptySortedKeys, toSortedKeys } from './sorted-keys.js';
 export { KeySet, keySetOf, type KeyMembership } from './key-set.js';

@@ -3,6 +3,7 @@
  * UTF-8 byte counts and the offending "character" is a single byte.
  */
 import { KmerSearchError, SqlState } from '../errors.js';
+import { MASK_OF_QUERY_CHAR } from './alphabet.js';
 
 /** Length of `text` in UTF-8 bytes, as PostgreSQL sees a text value (lone surrogates count as U+FFFD: 3 bytes). */
 export function utf8ByteLength(text: string): number {
@@ -32,4 +33,18 @@ export function invalidQueryCharacterError(character: string): KmerSearchError {
   return new KmerSearchError(SqlState.invalidTextRepresentation, `Invalid character '${shown}' for DNA sequence`, {
     hint: 'DNA accepts A,C,G,T,U,M,R,W,S,Y,K,V,H,D,B,N characters',
   });
+}
+
+/**
+ * Whether KeyExtractor.extractQuery accepts `text` for k-mers of `kmerSize` (items 4 and 5, in its order), without
+ * extracting anything: for callers that must know in advance whether `=%` will raise (the SQL layer's index scan).
+ */
+export function isAcceptedQueryText(text: string, kmerSize: number): boolean {
+  const length = text.length;
+  if (length < kmerSize && utf8ByteLength(text) < kmerSize) return false;
+  for (let i = 0; i < length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 128 || MASK_OF_QUERY_CHAR[unit] === 0) return false;
+  }
+  return true;
 }

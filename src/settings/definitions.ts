@@ -150,6 +150,29 @@ export const settingDefinitions = [
     description: 'Sets the message levels that are sent to the client.',
     invalidatedCaches: [],
   },
+  // PostgreSQL's planner switches, honoured by the planner's choice between a kmersearch index and a sequential
+  // scan (docs/sql.md). GIN indexes support bitmap scans only, so enable_indexscan never changes a kmersearch plan.
+  {
+    name: 'enable_bitmapscan',
+    type: 'boolean',
+    defaultValue: true,
+    description: "Enables the planner's use of bitmap-scan plans.",
+    invalidatedCaches: [],
+  },
+  {
+    name: 'enable_indexscan',
+    type: 'boolean',
+    defaultValue: true,
+    description: "Enables the planner's use of index-scan plans.",
+    invalidatedCaches: [],
+  },
+  {
+    name: 'enable_seqscan',
+    type: 'boolean',
+    defaultValue: true,
+    description: "Enables the planner's use of sequential-scan plans.",
+    invalidatedCaches: [],
+  },
   {
     name: 'kmersearch.actual_min_score_cache_max_entries',
     type: 'integer',

@@ -165,6 +165,15 @@ export class Settings {
   get maintenanceWorkMemoryKilobytes(): number {
     return this.integer('maintenance_work_mem');
   }
+  get enableBitmapScan(): boolean {
+    return this.boolean('enable_bitmapscan');
+  }
+  get enableIndexScan(): boolean {
+    return this.boolean('enable_indexscan');
+  }
+  get enableSequentialScan(): boolean {
+    return this.boolean('enable_seqscan');
+  }
   get statementTimeoutMilliseconds(): number {
     return this.integer('statement_timeout');
   }

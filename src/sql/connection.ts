@@ -14,9 +14,12 @@ import { Binder } from './binder/binder.js';
 import type { FunctionCatalog, FunctionContext } from './functions/contract.js';
 import { type StatementContext, type StatementOutcome, commandOutcome } from './executor/context.js';
 import { executeStatement } from './executor/dispatch.js';
+import { IndexMaintenance } from './executor/index-maintenance.js';
+import { IndexWorkspace } from './executor/index-workspace.js';
 import { PlanCompiler } from './executor/operators.js';
 import { Cancellation, EventLoopTurns, type Runtime } from './executor/runtime.js';
 import { toResultNotice } from './notices.js';
+import type { PlanningContext } from './planner.js';
 import { ViewRelations } from './relations.js';
 import type { Notice, QueryOptions } from './result.js';
 import { TransactionState } from './transaction-state.js';
@@ -36,10 +39,13 @@ export class Connection {
   /** currval's memory (per session, as in PostgreSQL). */
   private readonly sequenceValues = new Map<number, bigint>();
   private readonly databaseName: string | undefined;
+  /** The handle's worker pool and index searcher. */
+  private readonly indexes: IndexWorkspace;
 
   constructor(
     storage: StorageEngine,
     private readonly catalog: FunctionCatalog,
+    options: { readonly indexCacheSize?: number | undefined } = {},
   ) {
     this.session = new Session({
       extractQueryKeys: (text, layout) => queryKeysOf(layout, text, this.queryExtractor),
@@ -48,6 +54,7 @@ export class Connection {
     this.settings = this.session.settings;
     this.transaction = new TransactionState(storage);
     this.databaseName = storage.temporary ? undefined : basename(storage.path);
+    this.indexes = new IndexWorkspace(storage, options.indexCacheSize ?? 0);
   }
 
   /** Runs one statement. `source` is the text the statement's locations point into. */
@@ -74,9 +81,14 @@ export class Connection {
     this.transaction.fail();
   }
 
-  close(): void {
-    this.transaction.close();
-    this.session.dispose();
+  /** Rolls back an open block and ends the worker threads. */
+  async close(): Promise<void> {
+    try {
+      this.transaction.close();
+      this.session.dispose();
+    } finally {
+      await this.indexes.close();
+    }
   }
 
   private async runInTransaction<Result>(
@@ -99,6 +111,7 @@ export class Connection {
       const checkCancelled = (): void => cancellation.check();
       const functionContext: FunctionContext = {
         session: this.session,
+        view: access.view,
         extractor: this.storedExtractor,
         relations,
         transactionTimestamp,
@@ -116,12 +129,17 @@ export class Connection {
         statementTimestamp,
         sequenceValues: this.sequenceValues,
         checkCancelled,
+        cancellation,
         eventLoop: new EventLoopTurns(),
+        indexes: this.indexes,
+        indexMaintenance: new IndexMaintenance(),
       };
+      const view = access.view;
+      const planning: PlanningContext = { indexesOf: (tableId) => view.listIndexes(tableId), settings: this.settings };
       const context: StatementContext = {
         binder,
         runtime,
-        compiler: new PlanCompiler(),
+        compiler: new PlanCompiler(planning),
         settings: this.settings,
         notice,
         progress: (progress) => options.onProgress?.(progress),
@@ -129,6 +147,7 @@ export class Connection {
         copyOutput: options.stdout,
       };
       const outcome = await executeStatement(context, statement);
+      if (access.write !== undefined) await runtime.indexMaintenance.finish(context, access.write);
       // A data-changing statement cancelled in its last moments still rolls back.
       if (access.write !== undefined) cancellation.check();
       const result = present(outcome, relations);

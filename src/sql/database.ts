@@ -11,7 +11,7 @@ import { columnSqlType } from './column-types.js';
 import { Connection } from './connection.js';
 import { createFunctionCatalog } from './functions/index.js';
 import type { FunctionCatalog } from './functions/contract.js';
-import { parseStatements } from './parser.js';
+import { StatementCache } from './statement-cache.js';
 import { toQueryResult, toTextResult } from './presentation.js';
 import type { QueryOptions, QueryResult, TextQueryResult } from './result.js';
 import { type SqlValue, formatValue } from './types.js';
@@ -21,6 +21,12 @@ export interface OpenOptions {
   readonly path?: string | undefined;
   /** Ceiling of the data file in bytes (default 1 TiB); a statement that would exceed it fails with 53100. */
   readonly mapSize?: number | undefined;
+  /**
+   * Bytes of kmersearch index pages this handle keeps in memory between searches (default 0: every search reads
+   * its pages from the memory-mapped file). Like PostgreSQL's shared_buffers, fixed when the database is opened;
+   * allocated at the first index search. Pays off when it holds the whole index (about 1.45× faster searches).
+   */
+  readonly indexCacheSize?: number | undefined;
 }
 
 let sharedCatalog: FunctionCatalog | undefined;
@@ -37,6 +43,7 @@ function emptyQueryResult<Row>(): QueryResult<Row> {
 export class KmerSearch implements AsyncDisposable {
   private queue: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | undefined;
+  private readonly statements = new StatementCache();
 
   private constructor(
     private readonly storage: StorageEngine,
@@ -49,7 +56,12 @@ export class KmerSearch implements AsyncDisposable {
       // Constraint errors show values with PostgreSQL's output functions (`Key (seq)=(ACGT) already exists.`).
       formatValue: (type, value) => formatValue(value as SqlValue, columnSqlType(type)),
     });
-    return new KmerSearch(storage, new Connection(storage, functionCatalog()));
+    const indexCacheSize = options.indexCacheSize ?? 0;
+    if (!Number.isSafeInteger(indexCacheSize) || indexCacheSize < 0) {
+      await storage.close();
+      throw new KmerSearchError(SqlState.invalidParameterValue, `invalid indexCacheSize: ${String(options.indexCacheSize)}`);
+    }
+    return new KmerSearch(storage, new Connection(storage, functionCatalog(), { indexCacheSize }));
   }
 
   /** Absolute path of the database directory. */
@@ -116,7 +128,7 @@ export class KmerSearch implements AsyncDisposable {
 
   private async shutDown(): Promise<void> {
     try {
-      this.connection.close();
+      await this.connection.close();
     } finally {
       await this.storage.close();
     }
@@ -124,7 +136,7 @@ export class KmerSearch implements AsyncDisposable {
 
   private parse(sql: string): readonly RawStatement[] {
     try {
-      return parseStatements(sql);
+      return this.statements.parse(sql);
     } catch (error) {
       this.connection.failBlock();
       throw asKmerSearchError(error);

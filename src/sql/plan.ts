@@ -13,10 +13,11 @@ import type {
   BoundJoin,
 } from './binder/bound.js';
 import type { SqlType } from './types.js';
-import type { TableRecord } from '../storage/index.js';
+import type { IndexRecord, TableRecord } from '../storage/index.js';
 
 export type PlanNode =
   | SeqScanNode
+  | BitmapHeapScanNode
   | FunctionScanNode
   | SubqueryScanNode
   | ValuesScanNode
@@ -43,6 +44,43 @@ export interface SeqScanNode {
   readonly filter: PlanFilter | undefined;
   /** Append each row's id as an extra last column (UPDATE and DELETE need it). */
   readonly withRowIds: boolean;
+  /** Why a kmersearch index of the table was not used (EXPLAIN prints them after the Filter, deviation F7). */
+  readonly notes?: readonly string[] | undefined;
+}
+
+/** `column =% query` answered by a kmersearch index; `query` does not depend on the scanned row. */
+export interface IndexCondition {
+  readonly columnIndex: number;
+  readonly query: BoundExpression;
+  /** The conjunct as written (EXPLAIN's Recheck Cond and Index Cond). */
+  readonly syntax: ast.Expression | undefined;
+}
+
+/**
+ * A kmersearch index search and the fetch of its rows, PostgreSQL's Bitmap Heap Scan over a Bitmap Index Scan.
+ * Rows come in row id order with the table's columns, then the row id (`withRowIds`), then the row's shared count
+ * (`withScores`: the index's exact kmersearch_matchscore(column, query), SPEC §4).
+ */
+export interface BitmapHeapScanNode {
+  readonly kind: 'bitmapHeapScan';
+  readonly table: TableRecord;
+  readonly alias: string | undefined;
+  readonly index: IndexRecord;
+  readonly indexCondition: IndexCondition;
+  /** The other conjuncts of the WHERE clause, evaluated on the rows the index returns. */
+  readonly filter: PlanFilter | undefined;
+  readonly withRowIds: boolean;
+  readonly withScores: boolean;
+  /**
+   * The table columns the plan reads from these rows (the others stay NULL and are not decoded), or undefined
+   * for all of them.
+   */
+  readonly fetchColumns: readonly number[] | undefined;
+  /**
+   * The sequential scan with the whole WHERE clause, run instead when the query text is invalid, so that the
+   * statement fails (or not) exactly as it would without the index.
+   */
+  readonly fallback: SeqScanNode;
 }
 
 export interface FunctionScanNode {

@@ -3,10 +3,11 @@
  * joined by nested loops in the written order, WHERE attached to the scan (or to the top join), then aggregation,
  * projection, DISTINCT, sort and limit.
  *
- * Access paths are chosen in one place, `planTableAccess`: today every table is read by a sequential scan that
- * evaluates the filter (`seq =% 'ACGT'` calls the catalog's match function per row). The index issue adds the
- * kmersearch GIN path there — when a conjunct is `column =% constant` on an indexed column whose index settings
- * equal the session's (SPEC §4, F4, F7) — without touching the rest of the planner.
+ * Access paths are chosen in one place, `planTableAccess`: a table is read by a sequential scan that evaluates
+ * the filter (`seq =% 'ACGT'` calls the catalog's match function per row), or through a kmersearch GIN index when
+ * a conjunct is `column =% query` on an indexed column whose index may answer it (index-paths.ts: SPEC §4, F4,
+ * F7). When a SELECT reads through an index, its `kmersearch_matchscore(column, query)` calls take the scores
+ * from the index's counts (index-paths.ts `rewriteScores`).
  */
 import type * as ast from './ast.js';
 import type {
@@ -19,17 +20,21 @@ import type {
   BoundValues,
   OutputColumn,
 } from './binder/bound.js';
+import { type PlanningContext, columnsRead, planKmersearchAccess, rewriteScores } from './index-paths.js';
 import type { PlanFilter, PlanNode } from './plan.js';
 import { type SqlType, type SqlValue, castValue } from './types.js';
 
-export function planQuery(query: BoundQuery): PlanNode {
+export type { PlanningContext } from './index-paths.js';
+export { sequentialPlanning } from './index-paths.js';
+
+export function planQuery(query: BoundQuery, planning: PlanningContext): PlanNode {
   switch (query.kind) {
     case 'select':
-      return planSelect(query);
+      return planSelect(query, planning);
     case 'values':
       return planValues(query);
     case 'setOperation':
-      return planSetOperation(query);
+      return planSetOperation(query, planning);
   }
 }
 
@@ -37,10 +42,29 @@ function filterOf(condition: BoundExpression | undefined, syntax: ast.Expression
   return condition === undefined ? undefined : Object.freeze({ condition, syntax });
 }
 
-function planSelect(select: BoundSelect): PlanNode {
+function planSelect(select: BoundSelect, planning: PlanningContext): PlanNode {
   const where = filterOf(select.where, select.whereSyntax);
-  let node: PlanNode = select.from === undefined ? Object.freeze({ kind: 'result', filter: where }) : planFrom(select.from, where);
+  let node: PlanNode = select.from === undefined ? Object.freeze({ kind: 'result', filter: where }) : planFrom(select.from, where, planning);
   const grouping = select.grouping;
+  let targets = select.targets.map((target) => target.expression);
+  if (node.kind === 'bitmapHeapScan' && grouping === undefined) {
+    // Scores from the index's counts, in the target list and in the scan's own filter; then only the columns
+    // the query still reads are fetched from the rows the index returns.
+    let scan = node;
+    const filter = scan.filter;
+    const rewritten = rewriteScores(scan, filter === undefined ? targets : [...targets, filter.condition]);
+    if (rewritten.changed) {
+      targets = rewritten.expressions.slice(0, targets.length);
+      const condition = rewritten.expressions[targets.length];
+      scan = {
+        ...scan,
+        withScores: true,
+        filter: filter === undefined || condition === undefined ? filter : Object.freeze({ ...filter, condition }),
+      };
+    }
+    const read = scan.filter === undefined ? targets : [...targets, scan.filter.condition];
+    node = Object.freeze({ ...scan, fetchColumns: columnsRead(scan, read) });
+  }
   if (grouping !== undefined) {
     node = Object.freeze({
       kind: 'aggregate',
@@ -52,7 +76,6 @@ function planSelect(select: BoundSelect): PlanNode {
       input: node,
     });
   }
-  const targets = select.targets.map((target) => target.expression);
   const hasSetFunction = targets.some((target) => target.kind === 'setFunction');
   node = Object.freeze({ kind: hasSetFunction ? 'projectSet' : 'project', targets: Object.freeze(targets), input: node });
   if (select.distinct) {
@@ -77,20 +100,20 @@ function planSortAndLimit(input: PlanNode, query: BoundQuery): PlanNode {
 }
 
 /** A FROM tree; `where` goes to the single source, or to the top join when there are several. */
-function planFrom(item: BoundFromItem, where: PlanFilter | undefined): PlanNode {
+function planFrom(item: BoundFromItem, where: PlanFilter | undefined, planning: PlanningContext): PlanNode {
   switch (item.kind) {
     case 'table':
-      return planTableAccess(item, where, false);
+      return planTableAccess(item, where, false, planning);
     case 'function':
       return Object.freeze({ kind: 'functionScan', source: item, filter: where });
     case 'subquery':
-      return Object.freeze({ kind: 'subqueryScan', name: item.name, input: planQuery(item.query), width: item.width, filter: where });
+      return Object.freeze({ kind: 'subqueryScan', name: item.name, input: planQuery(item.query, planning), width: item.width, filter: where });
     case 'join':
       return Object.freeze({
         kind: 'nestedLoop',
         joinType: item.joinType,
-        outer: planFrom(item.left, undefined),
-        inner: planFrom(item.right, undefined),
+        outer: planFrom(item.left, undefined, planning),
+        inner: planFrom(item.right, undefined, planning),
         outerWidth: item.left.width,
         innerWidth: item.right.width,
         joinCondition: filterOf(item.condition, item.conditionSyntax),
@@ -99,12 +122,14 @@ function planFrom(item: BoundFromItem, where: PlanFilter | undefined): PlanNode 
   }
 }
 
-/**
- * How to read a table for a filter. The one access path today is the sequential scan; an index path for
- * `column =% constant` conjuncts of `filter` belongs here (see the file comment).
- */
-export function planTableAccess(source: BoundTableSource, filter: PlanFilter | undefined, withRowIds: boolean): PlanNode {
-  return Object.freeze({ kind: 'seqScan', table: source.table, alias: source.alias, filter, withRowIds });
+/** How to read a table for a filter: through a kmersearch index when one may answer, else sequentially. */
+export function planTableAccess(
+  source: BoundTableSource,
+  filter: PlanFilter | undefined,
+  withRowIds: boolean,
+  planning: PlanningContext,
+): PlanNode {
+  return planKmersearchAccess(source, filter, withRowIds, planning);
 }
 
 function planValues(values: BoundValues): PlanNode {
@@ -112,8 +137,8 @@ function planValues(values: BoundValues): PlanNode {
 }
 
 /** A side of a set operation, with its columns converted to the operation's common types where they differ. */
-function planSetOperand(query: BoundQuery, columns: readonly OutputColumn[]): PlanNode {
-  const input = planQuery(query);
+function planSetOperand(query: BoundQuery, columns: readonly OutputColumn[], planning: PlanningContext): PlanNode {
+  const input = planQuery(query, planning);
   const needsCast = query.columns.some((column, index) => column.type.id !== columns[index]?.type.id);
   if (!needsCast) return input;
   const targets: BoundExpression[] = query.columns.map((column, index) => {
@@ -137,13 +162,13 @@ function implicitCast(source: SqlType, target: SqlType): (value: SqlValue) => Sq
   return (value) => castValue(value, source, target, 'implicit');
 }
 
-function planSetOperation(operation: BoundSetOperation): PlanNode {
+function planSetOperation(operation: BoundSetOperation, planning: PlanningContext): PlanNode {
   const node: PlanNode = Object.freeze({
     kind: 'setOperation',
     operator: operation.operator,
     all: operation.all,
-    left: planSetOperand(operation.left, operation.columns),
-    right: planSetOperand(operation.right, operation.columns),
+    left: planSetOperand(operation.left, operation.columns, planning),
+    right: planSetOperand(operation.right, operation.columns, planning),
     types: Object.freeze(operation.columns.map((column) => column.type)),
   });
   return planSortAndLimit(node, operation);

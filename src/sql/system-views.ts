@@ -1,7 +1,10 @@
 /**
- * The reference's views that kmersearch computes rather than stores: each is the rows of a set-returning catalog
- * function, queried by the view's name (`SELECT * FROM kmersearch_cache_summary`). A stored table of the same name
- * takes precedence, as a table created in `public` would shadow nothing in PostgreSQL but here must stay reachable.
+ * The reference's views, and its tables that kmersearch computes rather than stores: each is the rows of a
+ * set-returning catalog function, queried by the view's name (`SELECT * FROM kmersearch_cache_summary`). A
+ * stored table of the same name takes precedence, as a table created in `public` would shadow nothing in
+ * PostgreSQL but here must stay reachable. `kmersearch_index_info` and `kmersearch_gin_index_meta` are tables in
+ * the reference; here their rows come from the index records (functions/index-catalog.ts), so they change
+ * atomically with CREATE INDEX and DROP INDEX.
  */
 export interface SystemView {
   /** The view's name as users write it. */
@@ -11,7 +14,11 @@ export interface SystemView {
 }
 
 const systemViews: ReadonlyMap<string, SystemView> = new Map(
-  [{ name: 'kmersearch_cache_summary', functionName: 'kmersearch_cache_summary_rows' }].map((view) => [view.name, Object.freeze(view)]),
+  [
+    { name: 'kmersearch_cache_summary', functionName: 'kmersearch_cache_summary_rows' },
+    { name: 'kmersearch_index_info', functionName: 'kmersearch_index_info_rows' },
+    { name: 'kmersearch_gin_index_meta', functionName: 'kmersearch_gin_index_meta_rows' },
+  ].map((view) => [view.name, Object.freeze(view)]),
 );
 
 export function findSystemView(name: string): SystemView | undefined {

@@ -107,6 +107,8 @@ describe.skipIf(binaries === undefined)('kmersearch export into PostgreSQL', () 
       `);
       await engine.query(`COPY refs (name, seq4) FROM '${join(dataDirectory, 'lambda_virus.fa.gz')}' WITH (FORMAT fasta)`);
       try {
+        // int4 stores 2k + b <= 32 bits: k = 12 with the default b = 8.
+        await engine.query('SET kmersearch.kmer_size = 12');
         await engine.query('CREATE INDEX refs_seq_idx ON refs USING gin (seq kmersearch_dna2_gin_ops_int4)');
         indexNote = 'the table has an index, which --dna-as-text leaves out';
       } catch (error) {

@@ -450,12 +450,12 @@ function copyToSource(context: StatementContext, statement: ast.CopyStatement): 
       throw binder.error(SqlState.featureNotSupported, `COPY (${query.kind.toUpperCase()} …) TO is not supported`, statement.location);
     }
     const bound = bindQuery(binder, query, undefined);
-    return { columns: bound.columns, rows: context.compiler.compile(planQuery(bound)), label: 'query' };
+    return { columns: bound.columns, rows: context.compiler.compile(planQuery(bound, context.compiler.planning)), label: 'query' };
   }
   const relation = statement.relation as ast.RelationName;
   const table = bindTargetTable(binder, relation);
   const indexes = copyColumnIndexes(table, statement.columns);
-  const scan = context.compiler.compile(planTableAccess({ kind: 'table', table, alias: undefined, width: table.columns.length }, undefined, false));
+  const scan = context.compiler.compile(planTableAccess({ kind: 'table', table, alias: undefined, width: table.columns.length }, undefined, false, context.compiler.planning));
   const wanted = indexes.every((index, position) => index === position) && indexes.length === table.columns.length;
   const rows: CopySource['rows'] = wanted
     ? scan

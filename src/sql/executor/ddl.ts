@@ -1,15 +1,18 @@
 /**
  * CREATE TABLE, DROP TABLE and TRUNCATE, with PostgreSQL's IF [NOT] EXISTS notices and errors. Indexes and
- * sequences owned by a dropped table go with it (storage does that).
+ * sequences owned by a dropped table go with it (storage does that, and with the indexes their rows of
+ * kmersearch_index_info, a view over them); TRUNCATE empties the table's kmersearch indexes.
  */
 import { SqlState } from '../../errors.js';
+import { clearIndex } from '../../gin/index.js';
 import type { RelationEntry, TableRecord } from '../../storage/index.js';
 import type * as ast from '../ast.js';
 import { bindTableDefinition } from '../binder/table-definition.js';
+import { isKmersearchIndex } from '../kmersearch-index.js';
 import { type StatementContext, type StatementOutcome, commandOutcome } from './context.js';
 import { requireWrite } from './modify.js';
 
-function checkSchema(context: StatementContext, relation: ast.RelationName): void {
+export function checkSchema(context: StatementContext, relation: ast.RelationName): void {
   if (relation.schema !== undefined && relation.schema !== 'public') {
     throw context.binder.error('3F000', `schema "${relation.schema}" does not exist`, relation.location);
   }
@@ -69,6 +72,7 @@ export function executeTruncate(context: StatementContext, statement: ast.Trunca
   });
   for (const table of tables) {
     write.truncateTable(table.id);
+    for (const index of write.listIndexes(table.id)) if (isKmersearchIndex(index)) clearIndex(write, index.id);
     if (!statement.restartIdentity) continue;
     for (const sequence of write.listSequences()) {
       if (sequence.ownedBy?.tableId === table.id) write.setSequenceValue(sequence.id, sequence.startValue, false);

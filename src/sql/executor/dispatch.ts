@@ -9,15 +9,12 @@ import { executeCopy } from './copy.js';
 import { executeCreateTable, executeDropTable, executeTruncate } from './ddl.js';
 import { executeExplain } from './explain.js';
 import { executeCreateExtension, executeDropExtension } from './extension.js';
+import { executeCreateIndex, executeDropIndex, executeReindex } from './index-ddl.js';
 import { executeDelete, executeInsert, executeUpdate } from './modify.js';
 import { executeQuery } from './select.js';
 import { executeReset, executeSet, executeShow, executeVacuum } from './utility.js';
 
-const notSupportedYet: Readonly<Partial<Record<ast.Statement['kind'], string>>> = {
-  createIndex: 'CREATE INDEX',
-  dropIndex: 'DROP INDEX',
-  reindex: 'REINDEX',
-};
+const notSupportedYet: Readonly<Partial<Record<ast.Statement['kind'], string>>> = {};
 
 export async function executeStatement(context: StatementContext, statement: ast.Statement): Promise<StatementOutcome> {
   const missing = notSupportedYet[statement.kind];
@@ -41,6 +38,12 @@ export async function executeStatement(context: StatementContext, statement: ast
       return executeDropTable(context, statement);
     case 'truncate':
       return executeTruncate(context, statement);
+    case 'createIndex':
+      return executeCreateIndex(context, statement);
+    case 'dropIndex':
+      return executeDropIndex(context, statement);
+    case 'reindex':
+      return executeReindex(context, statement);
     case 'createExtension':
       return executeCreateExtension(context, statement);
     case 'dropExtension':

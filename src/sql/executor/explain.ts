@@ -4,7 +4,9 @@
  * (`Filter:`, `Sort Key:`, `Group Key:`, `Join Filter:`) deparsed in ruleutils' style by deparse.ts, and the
  * `->  ` child arrows with PostgreSQL's indentation. Cost figures are never printed: there is no cost model, so
  * EXPLAIN and EXPLAIN (COSTS OFF) print the same plan (see docs). ANALYZE and non-text formats are not
- * supported.
+ * supported. A kmersearch index search prints as PostgreSQL prints a GIN bitmap scan (`Bitmap Heap Scan on t`,
+ * `Recheck Cond: (…)`, `->  Bitmap Index Scan on idx`, `Index Cond: (…)`); a sequential scan that could not use a
+ * kmersearch index of its table says why on a line of its own (`Index t_seq_idx not used: …`, deviation F7).
  */
 import { SqlState } from '../../errors.js';
 import type * as ast from '../ast.js';
@@ -13,7 +15,7 @@ import { bindDelete, bindInsert, bindUpdate } from '../binder/modify.js';
 import { bindQuery } from '../binder/query.js';
 import { deparseExpression } from '../deparse.js';
 import type { PlanFilter, PlanNode } from '../plan.js';
-import { planQuery, planTableAccess } from '../planner.js';
+import { type PlanningContext, planQuery, planTableAccess } from '../planner.js';
 import { sqlTypes } from '../types.js';
 import { type StatementContext, type StatementOutcome, rowsOutcome } from './context.js';
 
@@ -66,6 +68,7 @@ function checkOptions(context: StatementContext, options: readonly ast.GenericOp
 function relationCount(node: PlanNode): number {
   switch (node.kind) {
     case 'seqScan':
+    case 'bitmapHeapScan':
     case 'functionScan':
     case 'valuesScan':
       return 1;
@@ -151,6 +154,17 @@ class PlanWriter {
     };
     switch (node.kind) {
       case 'seqScan':
+        filter('Filter', node.filter);
+        for (const note of node.notes ?? []) this.lines.push(`${' '.repeat(propertyIndent)}${note}`);
+        break;
+      case 'bitmapHeapScan': {
+        const condition = this.deparse(node.indexCondition.syntax);
+        property('Recheck Cond', condition);
+        filter('Filter', node.filter);
+        this.lines.push(`${' '.repeat(propertyIndent)}->  Bitmap Index Scan on ${node.index.name}`);
+        this.lines.push(`${' '.repeat(propertyIndent + 6)}Index Cond: ${condition}`);
+        break;
+      }
       case 'functionScan':
       case 'valuesScan':
         filter('Filter', node.filter);
@@ -202,6 +216,8 @@ class PlanWriter {
     switch (node.kind) {
       case 'seqScan':
         return `Seq Scan on ${node.table.name}${node.alias === undefined ? '' : ` ${node.alias}`}`;
+      case 'bitmapHeapScan':
+        return `Bitmap Heap Scan on ${node.table.name}${node.alias === undefined ? '' : ` ${node.alias}`}`;
       case 'functionScan': {
         const alias = node.source.alias;
         return `Function Scan on ${node.source.name}${alias === undefined || alias === node.source.name ? '' : ` ${alias}`}`;
@@ -250,7 +266,7 @@ class PlanWriter {
   }
 }
 
-function insertSourcePlan(source: ReturnType<typeof bindInsert>['source']): PlanNode {
+function insertSourcePlan(source: ReturnType<typeof bindInsert>['source'], planning: PlanningContext): PlanNode {
   switch (source.kind) {
     case 'defaultValues':
       return Object.freeze({ kind: 'result', filter: undefined });
@@ -258,37 +274,38 @@ function insertSourcePlan(source: ReturnType<typeof bindInsert>['source']): Plan
       if (source.rows.length === 1) return Object.freeze({ kind: 'result', filter: undefined });
       return Object.freeze({ kind: 'valuesScan', rows: [], filter: undefined });
     case 'query':
-      return planQuery(source.query);
+      return planQuery(source.query, planning);
   }
 }
 
 export function executeExplain(context: StatementContext, statement: ast.ExplainStatement): StatementOutcome {
   checkOptions(context, statement.options);
   const writer = new PlanWriter(context);
+  const planning = context.compiler.planning;
   const inner = statement.statement;
   switch (inner.kind) {
     case 'select':
     case 'values':
     case 'setOperation': {
       const query: BoundQuery = bindQuery(context.binder, inner, undefined);
-      writer.root(planQuery(query));
+      writer.root(planQuery(query, planning));
       break;
     }
     case 'insert': {
       const bound = bindInsert(context.binder, inner);
-      writer.modification('Insert', bound.table.name, inner.alias, insertSourcePlan(bound.source));
+      writer.modification('Insert', bound.table.name, inner.alias, insertSourcePlan(bound.source, planning));
       break;
     }
     case 'update': {
       const bound = bindUpdate(context.binder, inner);
       const filter = bound.where === undefined ? undefined : { condition: bound.where, syntax: bound.whereSyntax };
-      writer.modification('Update', bound.table.name, inner.alias, planTableAccess(bound.source, filter, true));
+      writer.modification('Update', bound.table.name, inner.alias, planTableAccess(bound.source, filter, true, planning));
       break;
     }
     case 'delete': {
       const bound = bindDelete(context.binder, inner);
       const filter = bound.where === undefined ? undefined : { condition: bound.where, syntax: bound.whereSyntax };
-      writer.modification('Delete', bound.table.name, inner.alias, planTableAccess(bound.source, filter, true));
+      writer.modification('Delete', bound.table.name, inner.alias, planTableAccess(bound.source, filter, true, planning));
       break;
     }
   }

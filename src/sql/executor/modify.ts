@@ -1,7 +1,9 @@
 /**
  * INSERT, UPDATE and DELETE against the statement's write transaction. Rows reach storage in batches, which
  * checks types, NOT NULL and unique constraints with PostgreSQL's errors; a failure anywhere fails the
- * statement and the caller rolls the transaction back, so a statement never leaves part of its rows.
+ * statement and the caller rolls the transaction back, so a statement never leaves part of its rows. Added rows
+ * (and the new versions of updated ones) go to the table's kmersearch indexes in the same transaction
+ * (index-maintenance.ts); deleted ones vanish from index searches with their visibility.
  */
 import { KmerSearchError, SqlState } from '../../errors.js';
 import type { ColumnValue, RowUpdate, TableRecord, WriteTransaction } from '../../storage/index.js';
@@ -32,7 +34,10 @@ export function requireWrite(context: StatementContext): WriteTransaction {
  */
 export function insertTableRows(context: StatementContext, table: TableRecord, rows: readonly Row[]): number[] {
   if (rows.length === 0) return [];
-  return requireWrite(context).insertRows(table.id, rows as unknown as ColumnValue[][]);
+  const write = requireWrite(context);
+  const rowIds = write.insertRows(table.id, rows as unknown as ColumnValue[][]);
+  context.runtime.indexMaintenance.rowsAdded(write, table, rows, rowIds);
+  return rowIds;
 }
 
 function compileOptional(context: StatementContext, expressions: readonly (BoundExpression | undefined)[]): (Evaluator | undefined)[] {
@@ -102,7 +107,7 @@ export async function executeInsert(context: StatementContext, statement: ast.In
     }
     case 'query': {
       const { converters } = source;
-      const rows = context.compiler.compile(planQuery(source.query));
+      const rows = context.compiler.compile(planQuery(source.query, context.compiler.planning));
       await forEachBatch(rows, environment, (emission) => {
         for (const row of emission) addRow(converters.map((convert, index) => {
           const value = row[index] ?? null;
@@ -123,7 +128,7 @@ export async function executeUpdate(context: StatementContext, statement: ast.Up
   const table = bound.table;
   const width = table.columns.length;
   const filter = bound.where === undefined ? undefined : { condition: bound.where, syntax: bound.whereSyntax };
-  const scan = context.compiler.compile(planTableAccess(bound.source, filter, true));
+  const scan = context.compiler.compile(planTableAccess(bound.source, filter, true, context.compiler.planning));
   const defaults = compileOptional(context, bound.defaults);
   const assignments = bound.assignments.map((assignment) => ({
     columnIndex: assignment.columnIndex,
@@ -144,6 +149,7 @@ export async function executeUpdate(context: StatementContext, statement: ast.Up
   for (let start = 0; start < updates.length; start += writeBatchRows) {
     const chunk = updates.slice(start, start + writeBatchRows);
     const newIds = write.updateRows(table.id, chunk);
+    context.runtime.indexMaintenance.rowsAdded(write, table, chunk.map((update) => update.values as Row), newIds);
     newIds.forEach((id, index) => {
       if (id === null) return;
       updated++;
@@ -160,7 +166,7 @@ export async function executeDelete(context: StatementContext, statement: ast.De
   const environment = topEnvironment(context);
   const width = bound.table.columns.length;
   const filter = bound.where === undefined ? undefined : { condition: bound.where, syntax: bound.whereSyntax };
-  const scan = context.compiler.compile(planTableAccess(bound.source, filter, true));
+  const scan = context.compiler.compile(planTableAccess(bound.source, filter, true, context.compiler.planning));
   const rowIds: number[] = [];
   const returning = bound.returning === undefined ? undefined : new ReturningRows(context, bound.returning);
   await forEachBatch(scan, environment, (rows) => {

@@ -12,9 +12,10 @@ import type { BoundExpression, BoundQuery, BoundSetFunction, Row } from '../bind
 import { isCorrelated } from '../binder/correlation.js';
 import { type Evaluator, compileExpression } from '../expression.js';
 import type { PlanNode } from '../plan.js';
-import { planQuery } from '../planner.js';
+import { type PlanningContext, planQuery, sequentialPlanning } from '../planner.js';
 import { type RecordValue, type SqlType, type SqlValue, compareValues, groupingKey } from '../types.js';
 import { type CompiledAggregate, createAggregateState } from './aggregate-state.js';
+import { compileBitmapHeapScan } from './index-scan.js';
 import type { Environment } from './runtime.js';
 
 export const PAUSE: unique symbol = Symbol('pause');
@@ -44,13 +45,16 @@ function rowKey(row: Row, types: readonly SqlType[]): string {
 }
 
 export class PlanCompiler {
+  /** `planning`: what the planner may consult for the statement's subqueries (its view's indexes, the settings). */
+  constructor(readonly planning: PlanningContext = sequentialPlanning) {}
+
   /** Compiles a bound expression; subqueries inside it become nested row sources. */
   expression(expression: BoundExpression): Evaluator {
     return compileExpression(expression, (query) => this.subquery(query));
   }
 
   private subquery(query: BoundQuery): (environment: Environment) => readonly Row[] {
-    const source = this.compile(planQuery(query));
+    const source = this.compile(planQuery(query, this.planning));
     if (isCorrelated(query)) return (environment) => drain(source, environment);
     // An uncorrelated subquery gives the same rows for every outer row: run it once per statement.
     let rows: Row[] | undefined;
@@ -61,6 +65,8 @@ export class PlanCompiler {
     switch (node.kind) {
       case 'seqScan':
         return this.seqScan(node);
+      case 'bitmapHeapScan':
+        return compileBitmapHeapScan(node, this);
       case 'functionScan':
         return this.functionScan(node);
       case 'subqueryScan': {

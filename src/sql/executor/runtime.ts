@@ -8,6 +8,8 @@ import type { StorageView, WriteTransaction } from '../../storage/index.js';
 import type { Row } from '../binder/bound.js';
 import type { FunctionContext } from '../functions/contract.js';
 import type { ValueIoOptions } from '../types.js';
+import type { IndexMaintenance } from './index-maintenance.js';
+import type { IndexWorkspace } from './index-workspace.js';
 
 export interface Runtime {
   readonly view: StorageView;
@@ -21,8 +23,14 @@ export interface Runtime {
   readonly sequenceValues: Map<number, bigint>;
   /** Throws 57014 when the statement was cancelled or timed out. */
   checkCancelled(): void;
+  /** The statement's cancellation, also as an AbortSignal for work in other threads. */
+  readonly cancellation: Cancellation;
   /** When the statement last gave the event loop a turn (see operators.ts PAUSE). */
   readonly eventLoop: EventLoopTurns;
+  /** The handle's index machinery: worker pool, searcher, spill files. */
+  readonly indexes: IndexWorkspace;
+  /** This statement's upkeep of kmersearch indexes (rows added to pending lists, merges at the end). */
+  readonly indexMaintenance: IndexMaintenance;
 }
 
 /** Long synchronous stretches starve timers and abort signals; sources ask for a turn when one is due. */
@@ -68,6 +76,25 @@ export class Cancellation {
       else if (Date.now() >= this.deadline) this.reason = 'timeout';
     }
     if (this.reason !== undefined) throw cancellationError(this.reason);
+  }
+
+  /**
+   * An AbortSignal that fires when the statement is cancelled or reaches statement_timeout, for work that cannot
+   * call check() itself (worker threads). Dispose of it when the work ends, which clears its timer.
+   */
+  abortSignal(): { readonly signal: AbortSignal; dispose(): void } {
+    const controller = new AbortController();
+    const abort = (): void => controller.abort();
+    this.signal?.addEventListener('abort', abort, { once: true });
+    if (this.signal?.aborted === true) controller.abort();
+    const timer = Number.isFinite(this.deadline) ? setTimeout(abort, Math.max(0, this.deadline - Date.now())) : undefined;
+    return {
+      signal: controller.signal,
+      dispose: () => {
+        if (timer !== undefined) clearTimeout(timer);
+        this.signal?.removeEventListener('abort', abort);
+      },
+    };
   }
 }
 

@@ -7,7 +7,7 @@ import { type StatementContext, type StatementOutcome, forEachBatch, rowsOutcome
 
 export async function executeQuery(context: StatementContext, statement: ast.Query): Promise<StatementOutcome> {
   const query = bindQuery(context.binder, statement, undefined);
-  const source = context.compiler.compile(planQuery(query));
+  const source = context.compiler.compile(planQuery(query, context.compiler.planning));
   const width = query.columns.length;
   const rows: Row[] = [];
   await forEachBatch(source, topEnvironment(context), (batch) => {

@@ -10,6 +10,7 @@
 import type { KmerSearchError } from '../../errors.js';
 import type { KeyExtractor } from '../../kmer/index.js';
 import type { Session } from '../../settings/index.js';
+import type { StorageView } from '../../storage/index.js';
 import type { Notice } from '../result.js';
 import type { RelationCatalog, SqlType, SqlValue } from '../types.js';
 
@@ -19,6 +20,8 @@ export type Volatility = 'immutable' | 'stable' | 'volatile';
 export interface FunctionContext {
   /** The handle's settings and its query-k-mer / actual-min-score caches. */
   readonly session: Session;
+  /** The statement's view of the catalog (the system views over it); absent where no database is open. */
+  readonly view?: StorageView | undefined;
   /** Scratch buffers for key extraction, reused across calls within the statement. */
   readonly extractor: KeyExtractor;
   /** Table names ↔ stable ids, for regclass and the functions that take a table. */

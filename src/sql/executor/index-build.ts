@@ -1,0 +1,83 @@
+/**
+ * Running the bulk build of a kmersearch index for CREATE INDEX and REINDEX, and the resources of pending-list
+ * merges: worker threads (`max_parallel_maintenance_workers` of the handle's pool of `max_parallel_workers`), the
+ * memory budget (`maintenance_work_mem`), spill files in the database directory, progress to
+ * QueryOptions.onProgress, and cancellation by the statement's signal or statement_timeout, which stops the
+ * workers. Whatever fails, src/parallel and src/gin remove the build's pages and spill file at once, and the
+ * statement's rollback removes the index record: nothing is left.
+ */
+import { KmerSearchError, SqlState, asKmerSearchError } from '../../errors.js';
+import type { BuildResources } from '../../gin/index.js';
+import { buildIndex, type ExtractKeysTestHooks, type IndexBuildReport } from '../../parallel/index.js';
+import type { IndexRecord, WriteTransaction } from '../../storage/index.js';
+import type { StatementContext } from './context.js';
+
+/**
+ * Test-only fault injection for the next builds of this process (worker failures, slow blocks). Production code
+ * never sets it; tests set `current` and reset it afterwards.
+ */
+export const indexBuildTestHooks: { current: ExtractKeysTestHooks | undefined } = { current: undefined };
+
+function memoryBudgetBytes(context: StatementContext): number {
+  return context.settings.maintenanceWorkMemoryKilobytes * 1024;
+}
+
+/**
+ * A failed build as the user sees it: cancellation as the statement's 57014 (user request or timeout), anything
+ * else with the index named in front of the worker's message, keeping its SQLSTATE, DETAIL and HINT.
+ */
+function buildFailure(context: StatementContext, index: IndexRecord, error: unknown): KmerSearchError {
+  context.runtime.checkCancelled();
+  const failure = asKmerSearchError(error);
+  if (failure.code === SqlState.queryCanceled) return failure;
+  return new KmerSearchError(failure.code, `could not build index "${index.name}": ${failure.message}`, {
+    detail: failure.detail,
+    hint: failure.hint,
+    cause: failure,
+  });
+}
+
+/** (Re)builds the pages of `index` from its table as `write` sees it, with the index's recorded k and b. */
+export async function runIndexBuild(context: StatementContext, write: WriteTransaction, index: IndexRecord): Promise<IndexBuildReport> {
+  const settings = context.settings;
+  const workspace = context.runtime.indexes;
+  const workers = Math.min(settings.maxParallelMaintenanceWorkers, settings.maxParallelWorkers);
+  const pool = workers > 0 ? await workspace.workerPool(settings.maxParallelWorkers) : null;
+  const rows = write.getTable(index.tableId)?.liveRowCount;
+  const progress = (done: number): void => context.progress({ operation: 'CREATE INDEX', done, total: rows, unit: 'rows' });
+  progress(0);
+  const abort = context.runtime.cancellation.abortSignal();
+  try {
+    const report = await buildIndex(write, index.id, {
+      database: workspace.database,
+      pool,
+      workers,
+      memoryBudgetBytes: memoryBudgetBytes(context),
+      signal: abort.signal,
+      testHooks: indexBuildTestHooks.current,
+    });
+    progress(rows ?? report.rows);
+    return report;
+  } catch (error) {
+    throw buildFailure(context, index, error);
+  } finally {
+    abort.dispose();
+  }
+}
+
+/** Resources of a pending-list merge; `finish` must run when it ends. */
+export function mergeResources(context: StatementContext): BuildResources & { finish(): void } {
+  const abort = context.runtime.cancellation.abortSignal();
+  const database = context.runtime.indexes.database;
+  return {
+    memoryBudgetBytes: memoryBudgetBytes(context),
+    createSpillFile: (label) => database.createSpillFile(label),
+    signal: abort.signal,
+    finish: () => abort.dispose(),
+  };
+}
+
+/** A failed merge as the user sees it (see buildFailure). */
+export function mergeFailure(context: StatementContext, index: IndexRecord, error: unknown): KmerSearchError {
+  return buildFailure(context, index, error);
+}

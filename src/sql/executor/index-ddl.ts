@@ -1,0 +1,283 @@
+/**
+ * CREATE INDEX, DROP INDEX and REINDEX for kmersearch GIN indexes (SPEC §7, §8; reference core §2.4, §3.8).
+ *
+ * CREATE INDEX checks in PostgreSQL's order — the table, the access method, UNIQUE and per-column options, the
+ * column, the operator class (PostgreSQL's texts for a missing, unknown or mismatching class), then the name
+ * (IF NOT EXISTS) — and then the operator class's width against the current kmer_size and occur_bitlen with the
+ * reference's texts. The reference runs that check per indexed row, so it passes on an empty table and fails the
+ * next INSERT; here the index records its settings when it is built (deviation F7) and the check runs once,
+ * against them. The build runs in worker threads (index-build.ts); the index, its recorded settings (the rows of
+ * kmersearch_index_info) and its pages appear with the statement's commit or not at all.
+ *
+ * REINDEX rebuilds with the current settings and records them (F7). DROP INDEX follows PostgreSQL's texts.
+ */
+import { SqlState } from '../../errors.js';
+import { checkOperatorClassWidth } from '../../kmer/index.js';
+import { parsePostgresBoolean } from '../../settings/index.js';
+import type { IndexRecord, RelationEntry, TableRecord, WriteTransaction } from '../../storage/index.js';
+import type * as ast from '../ast.js';
+import { columnSqlType } from '../column-types.js';
+import {
+  currentIndexSettings,
+  indexOptionsFor,
+  isKmersearchIndex,
+  kmersearchOperatorClass,
+  recordedSettingsOf,
+  type RecordedIndexSettings,
+} from '../kmersearch-index.js';
+import { type StatementContext, type StatementOutcome, commandOutcome } from './context.js';
+import { checkSchema } from './ddl.js';
+import { runIndexBuild } from './index-build.js';
+import { requireWrite } from './modify.js';
+
+/** PostgreSQL's built-in index access methods: the ones that "exist" though only gin is implemented. */
+const postgresAccessMethods: ReadonlySet<string> = new Set(['btree', 'hash', 'gist', 'spgist', 'gin', 'brin']);
+
+/** gin's reloptions (PostgreSQL's gin_pending_list_limit range, in kB). */
+const pendingListLimitRange = { minimum: 64, maximum: 2147483647 } as const;
+
+const noDefaultOperatorClassHint =
+  'You must specify an operator class for the index or define a default operator class for the data type.';
+
+const analysisMissingHint =
+  'Run kmersearch_perform_highfreq_analysis() before creating index with preclude_highfreq_kmer=true, or load existing analysis with kmersearch_highfreq_kmer_cache_load().';
+
+/** PostgreSQL's error for CREATE INDEX on something that is not a table (errdetail_relkind_not_supported). */
+function notIndexable(context: StatementContext, relation: ast.RelationName, entry: RelationEntry) {
+  const what = entry.kind === 'sequence' ? 'sequences' : 'indexes';
+  return context.binder.error(SqlState.wrongObjectType, `cannot create index on relation "${relation.name}"`, undefined, {
+    detail: `This operation is not supported for ${what}.`,
+  });
+}
+
+function optionText(value: ast.OptionValue | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  switch (value.kind) {
+    case 'stringValue':
+    case 'wordValue':
+      return value.value;
+    case 'numberValue':
+      return value.text;
+    default:
+      return '';
+  }
+}
+
+/** `WITH (fastupdate = …, gin_pending_list_limit = …)`, checked with PostgreSQL's reloption texts. */
+function ginStorageOptions(
+  context: StatementContext,
+  options: readonly ast.GenericOption[],
+): Pick<RecordedIndexSettings, 'fastUpdate' | 'pendingListLimitKilobytes'> {
+  let fastUpdate = true;
+  let pendingListLimitKilobytes: number | undefined;
+  for (const option of options) {
+    const text = optionText(option.value);
+    switch (option.name) {
+      case 'fastupdate': {
+        const parsed = text === undefined ? true : parsePostgresBoolean(text);
+        if (parsed === undefined) {
+          throw context.binder.error(SqlState.invalidParameterValue, `invalid value for boolean option "fastupdate": ${text ?? ''}`, undefined);
+        }
+        fastUpdate = parsed;
+        break;
+      }
+      case 'gin_pending_list_limit': {
+        const value = text === undefined || !/^\s*[+-]?\d+\s*$/.test(text) ? Number.NaN : Number(text);
+        if (!Number.isSafeInteger(value)) {
+          throw context.binder.error(SqlState.invalidParameterValue, `invalid value for integer option "gin_pending_list_limit": ${text ?? ''}`, undefined);
+        }
+        if (value < pendingListLimitRange.minimum || value > pendingListLimitRange.maximum) {
+          throw context.binder.error(SqlState.invalidParameterValue, `value ${text?.trim() ?? ''} out of bounds for option "gin_pending_list_limit"`, undefined, {
+            detail: `Valid values are between "${pendingListLimitRange.minimum}" and "${pendingListLimitRange.maximum}".`,
+          });
+        }
+        pendingListLimitKilobytes = value;
+        break;
+      }
+      default:
+        throw context.binder.error(SqlState.invalidParameterValue, `unrecognized parameter "${option.name}"`, undefined);
+    }
+  }
+  return { fastUpdate, pendingListLimitKilobytes };
+}
+
+/** The table CREATE INDEX / REINDEX TABLE names (42P01 when missing). */
+function requireTableEntry(context: StatementContext, write: WriteTransaction, relation: ast.RelationName): { entry: RelationEntry } {
+  checkSchema(context, relation);
+  const entry = write.findRelation(relation.name);
+  if (entry === undefined) throw context.binder.error(SqlState.undefinedTable, `relation "${relation.name}" does not exist`, undefined);
+  return { entry };
+}
+
+/** The reference's WARNING when an index is built with preclude_highfreq_kmer and no analysis (once per handle). */
+function warnAboutMissingAnalysis(context: StatementContext, table: TableRecord): void {
+  const settings = context.settings;
+  const workspace = context.runtime.indexes;
+  // The reference checks while extracting the first row, so an empty table does not warn.
+  if (!settings.precludeHighFrequencyKmers || workspace.analysisWarningGiven || table.liveRowCount === 0) return;
+  workspace.analysisWarningGiven = true;
+  context.notice({
+    severity: 'WARNING',
+    code: SqlState.warning,
+    message: `No high-frequency k-mer analysis found for kmer_size=${settings.kmerSize}, occur_bitlen=${settings.occurrenceBits}`,
+    hint: analysisMissingHint,
+  });
+}
+
+export async function executeCreateIndex(context: StatementContext, statement: ast.CreateIndexStatement): Promise<StatementOutcome> {
+  const write = requireWrite(context);
+  const { entry } = requireTableEntry(context, write, statement.table);
+  const table = entry.kind === 'table' ? write.getTable(entry.id) : undefined;
+  if (table === undefined) throw notIndexable(context, statement.table, entry);
+  const method = statement.method ?? 'btree';
+  if (!postgresAccessMethods.has(method)) {
+    throw context.binder.error(SqlState.undefinedObject, `access method "${method}" does not exist`, undefined);
+  }
+  if (statement.unique && method !== 'btree') {
+    throw context.binder.error(SqlState.featureNotSupported, `access method "${method}" does not support unique indexes`, undefined);
+  }
+  if (statement.elements.length > 1) {
+    throw context.binder.error(SqlState.featureNotSupported, 'indexes on more than one column are not supported', undefined);
+  }
+  const element = statement.elements[0] as ast.IndexElement;
+  if (element.column === undefined) {
+    throw context.binder.error(SqlState.featureNotSupported, 'expression indexes are not supported', element.location);
+  }
+  if (statement.where !== undefined) throw context.binder.error(SqlState.featureNotSupported, 'partial indexes are not supported', undefined);
+  if (method === 'gin' && element.direction !== 'default') {
+    throw context.binder.error(SqlState.featureNotSupported, 'access method "gin" does not support ASC/DESC options', undefined);
+  }
+  if (method === 'gin' && element.nulls !== 'default') {
+    throw context.binder.error(SqlState.featureNotSupported, 'access method "gin" does not support NULLS FIRST/LAST options', undefined);
+  }
+  const columnName = element.column;
+  const column = table.columns.find((candidate) => candidate.name === columnName);
+  if (column === undefined) throw context.binder.error(SqlState.undefinedColumn, `column "${columnName}" does not exist`, undefined);
+  const columnType = columnSqlType(column.type);
+  const operatorClassName = element.operatorClass;
+  const operatorClass = operatorClassName === undefined ? undefined : kmersearchOperatorClass(operatorClassName);
+  if (method !== 'gin') {
+    if (operatorClass !== undefined) {
+      throw context.binder.error(SqlState.undefinedObject, `operator class "${operatorClass.name}" does not exist for access method "${method}"`, undefined);
+    }
+    throw context.binder.error(SqlState.featureNotSupported, `index access method "${method}" is not supported`, undefined, {
+      hint: 'kmersearch has the GIN operator classes kmersearch_dna2_gin_ops_int2/int4/int8 and kmersearch_dna4_gin_ops_int2/int4/int8.',
+    });
+  }
+  if (operatorClassName === undefined) {
+    throw context.binder.error(
+      SqlState.undefinedObject,
+      `data type ${columnType.formatName} has no default operator class for access method "gin"`,
+      undefined,
+      { hint: noDefaultOperatorClassHint },
+    );
+  }
+  if (operatorClass === undefined) {
+    throw context.binder.error(SqlState.undefinedObject, `operator class "${operatorClassName}" does not exist for access method "gin"`, undefined);
+  }
+  if (operatorClass.dnaType !== columnType.id) {
+    throw context.binder.error(
+      SqlState.datatypeMismatch,
+      `operator class "${operatorClass.name}" does not accept data type ${columnType.formatName}`,
+      undefined,
+    );
+  }
+  const storage = ginStorageOptions(context, statement.storageOptions);
+  if (statement.tablespace !== undefined && statement.tablespace !== 'pg_default') {
+    throw context.binder.error(SqlState.undefinedObject, `tablespace "${statement.tablespace}" does not exist`, undefined);
+  }
+  if (statement.name !== undefined && write.findRelation(statement.name) !== undefined) {
+    if (statement.ifNotExists) {
+      context.notice({ severity: 'NOTICE', code: SqlState.duplicateTable, message: `relation "${statement.name}" already exists, skipping` });
+      return commandOutcome('CREATE INDEX');
+    }
+    throw context.binder.error(SqlState.duplicateTable, `relation "${statement.name}" already exists`, undefined);
+  }
+  const settings = context.settings;
+  checkOperatorClassWidth(operatorClass.storageClass, settings.kmerSize, settings.occurrenceBits);
+  warnAboutMissingAnalysis(context, table);
+  const recorded = currentIndexSettings(settings, context.runtime.transactionTimestamp, storage);
+  const index = write.createIndex({
+    ...(statement.name === undefined ? {} : { name: statement.name }),
+    tableId: table.id,
+    columnName,
+    method: 'gin',
+    operatorClass: operatorClass.name,
+    options: indexOptionsFor(recorded),
+  });
+  await runIndexBuild(context, write, index);
+  return commandOutcome('CREATE INDEX');
+}
+
+/** Rebuilds a kmersearch index with the current settings, which it records from now on (F7). */
+async function rebuild(context: StatementContext, write: WriteTransaction, index: IndexRecord): Promise<void> {
+  const operatorClass = kmersearchOperatorClass(index.operatorClass);
+  if (operatorClass === undefined) return;
+  const settings = context.settings;
+  checkOperatorClassWidth(operatorClass.storageClass, settings.kmerSize, settings.occurrenceBits);
+  const table = write.getTable(index.tableId);
+  if (table !== undefined) warnAboutMissingAnalysis(context, table);
+  const previous = recordedSettingsOf(index);
+  // created_at stays the creation time; the storage parameters stay as CREATE INDEX gave them.
+  const recorded = currentIndexSettings(settings, new Date(previous.createdAt), previous);
+  const updated = write.setIndexOptions(index.id, indexOptionsFor(recorded));
+  await runIndexBuild(context, write, updated);
+}
+
+export async function executeReindex(context: StatementContext, statement: ast.ReindexStatement): Promise<StatementOutcome> {
+  const write = requireWrite(context);
+  const relation = statement.name;
+  const { entry } = requireTableEntry(context, write, relation);
+  if (statement.target === 'index') {
+    // A PRIMARY KEY or UNIQUE constraint is backed by an index in PostgreSQL; here it has nothing to rebuild.
+    if (entry.kind === 'constraint') return commandOutcome('REINDEX');
+    const index = entry.kind === 'index' ? write.getIndex(entry.id) : undefined;
+    if (index === undefined) throw context.binder.error(SqlState.wrongObjectType, `"${relation.name}" is not an index`, undefined);
+    await rebuild(context, write, index);
+    return commandOutcome('REINDEX');
+  }
+  const table = entry.kind === 'table' ? write.getTable(entry.id) : undefined;
+  if (table === undefined) {
+    throw context.binder.error(SqlState.wrongObjectType, `"${relation.name}" is not a table or materialized view`, undefined);
+  }
+  const indexes = write.listIndexes(table.id).filter(isKmersearchIndex);
+  if (indexes.length === 0 && table.constraints.length === 0) {
+    context.notice({ severity: 'NOTICE', code: SqlState.successfulCompletion, message: `table "${table.name}" has no indexes to reindex` });
+  }
+  for (const index of indexes) await rebuild(context, write, index);
+  return commandOutcome('REINDEX');
+}
+
+export function executeDropIndex(context: StatementContext, statement: ast.DropIndexStatement): StatementOutcome {
+  const write = requireWrite(context);
+  if (statement.concurrently && statement.indexes.length > 1) {
+    throw context.binder.error(SqlState.featureNotSupported, 'DROP INDEX CONCURRENTLY does not support dropping multiple objects', undefined);
+  }
+  const indexes: IndexRecord[] = [];
+  for (const relation of statement.indexes) {
+    checkSchema(context, relation);
+    const entry = write.findRelation(relation.name);
+    if (entry === undefined) {
+      if (!statement.ifExists) throw context.binder.error(SqlState.undefinedObject, `index "${relation.name}" does not exist`, undefined);
+      context.notice({ severity: 'NOTICE', code: SqlState.successfulCompletion, message: `index "${relation.name}" does not exist, skipping` });
+      continue;
+    }
+    if (entry.kind === 'constraint') {
+      const tableName = entry.tableId === undefined ? '' : (write.getTable(entry.tableId)?.name ?? '');
+      throw context.binder.error(
+        SqlState.dependentObjectsStillExist,
+        `cannot drop index ${relation.name} because constraint ${relation.name} on table ${tableName} requires it`,
+        undefined,
+        { hint: `You can drop constraint ${relation.name} on table ${tableName} instead.` },
+      );
+    }
+    const index = entry.kind === 'index' ? write.getIndex(entry.id) : undefined;
+    if (index === undefined) {
+      const hint = entry.kind === 'table' ? 'Use DROP TABLE to remove a table.' : entry.kind === 'sequence' ? 'Use DROP SEQUENCE to remove a sequence.' : undefined;
+      throw context.binder.error(SqlState.wrongObjectType, `"${relation.name}" is not an index`, undefined, hint === undefined ? {} : { hint });
+    }
+    if (!indexes.some((known) => known.id === index.id)) indexes.push(index);
+  }
+  for (const index of indexes) write.dropIndex(index.id);
+  return commandOutcome('DROP INDEX');
+}

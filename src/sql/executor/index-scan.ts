@@ -1,0 +1,131 @@
+/**
+ * The Bitmap Heap Scan over a kmersearch index: `column =% query` answered by the index, then the rows fetched
+ * and the other conjuncts applied. It returns exactly the rows of the sequential evaluation (SPEC §4, F4):
+ *
+ *  - a NULL query matches nothing (`=%` is strict), with no cache lookup, as row by row;
+ *  - an invalid query text (shorter than k, a character outside IUPAC) fails `=%` at the first row that reaches
+ *    it, or never when no row does: the scan checks the text first (src/kmer's isAcceptedQueryText, no cache)
+ *    and, when it is invalid, runs the sequential scan instead, which fails (or not) exactly as without the index;
+ *  - otherwise Q is looked up once through the query-k-mer cache and ams once through the actual-min-score cache
+ *    (the lookups one row-by-row evaluation makes, each counting one hit or miss: F14), and the index returns
+ *    the rows sharing at least ams keys — a query without keys matches nothing and looks up no ams;
+ *  - the planner guarantees ams ≥ 1 (index-paths.ts); should it ever be 0, the sequential scan answers.
+ *
+ * Rows come in row id order (the order of the sequential scan), each with its shared count when the plan asks
+ * for it: that count is kmersearch_matchscore(column, query) of the row.
+ */
+import { KmerSearchError, SqlState } from '../../errors.js';
+import { ginIndexOptions, ginKeyLayout, type IndexSearchSource, type RowFilter } from '../../gin/index.js';
+import { isAcceptedQueryText, keyLayout } from '../../kmer/index.js';
+import { decodeBlockCell, isTombstoned, rowsPerBlock, type HeapReader, type IndexRecord } from '../../storage/index.js';
+import type { Row } from '../binder/bound.js';
+import type { BitmapHeapScanNode } from '../plan.js';
+import type { SqlValue } from '../types.js';
+import { PAUSE, type PlanCompiler, type RowSource } from './operators.js';
+import type { Runtime } from './runtime.js';
+
+/** Rows handed on per batch. */
+const fetchRows = 256;
+
+/** Whether `=%` would accept this query text under the session's k and b (no cache is touched). */
+function isValidQueryText(runtime: Runtime, text: string): boolean {
+  const settings = runtime.functionContext.session.settings;
+  try {
+    keyLayout(settings.kmerSize, settings.occurrenceBits);
+  } catch {
+    return false;
+  }
+  return isAcceptedQueryText(text, settings.kmerSize);
+}
+
+/** The rows a heap reader sees (below its row id limit, not deleted), bitmaps read lazily for the candidates. */
+class VisibleRows implements RowFilter {
+  private readonly tombstones = new Map<number, Uint8Array | undefined>();
+
+  constructor(private readonly heap: HeapReader) {}
+
+  isLive(rowId: number): boolean {
+    if (rowId >= this.heap.rowIdLimit) return false;
+    const block = Math.floor(rowId / rowsPerBlock);
+    if (!this.tombstones.has(block)) this.tombstones.set(block, this.heap.tombstones(block));
+    return !isTombstoned(this.tombstones.get(block), rowId % rowsPerBlock);
+  }
+}
+
+/** The index as the statement's view sees it; the heap reader is shared with the fetch of the rows. */
+function searchSource(runtime: Runtime, index: IndexRecord, heap: HeapReader): IndexSearchSource {
+  return {
+    reader: runtime.view,
+    storageId: index.storageId,
+    rowEntriesId: index.rowEntriesId,
+    layout: ginKeyLayout(index),
+    rowIdLimit: heap.rowIdLimit,
+    rows: new VisibleRows(heap),
+    pendingRows: ginIndexOptions(index).pendingRows,
+  };
+}
+
+export function compileBitmapHeapScan(node: BitmapHeapScanNode, compiler: PlanCompiler): RowSource {
+  const query = compiler.expression(node.indexCondition.query);
+  const filter = node.filter === undefined ? undefined : compiler.expression(node.filter.condition);
+  const fallback = compiler.compile(node.fallback);
+  const tableId = node.table.id;
+  // The record the statement planned with: planning and execution share the statement's view.
+  const index = node.index;
+  const width = node.table.columns.length;
+  const columns = node.fetchColumns ?? node.table.columns.map((_, index) => index);
+  const { withRowIds, withScores } = node;
+  const rowWidth = width + (withRowIds ? 1 : 0) + (withScores ? 1 : 0);
+
+  return function* (environment) {
+    const runtime = environment.runtime;
+    const text = query([], environment);
+    if (text === null) return;
+    const session = runtime.functionContext.session;
+    let sequential = !isValidQueryText(runtime, text as string);
+    let matches: { count: number; rowIds: Uint32Array; shared: Uint32Array } | undefined;
+    const heap = runtime.view.openHeap(tableId);
+    if (!sequential) {
+      const queryKeys = session.queryKeys(text as string);
+      if (queryKeys.count === 0) return;
+      const ams = session.actualMinScore(queryKeys);
+      if (ams < 1) sequential = true;
+      else matches = runtime.indexes.searcher.search(searchSource(runtime, index, heap), queryKeys, ams);
+    }
+    if (sequential || matches === undefined) {
+      for (const emission of fallback(environment)) {
+        // The fallback's rows lack the score column; no row of an invalid query can pass `=%` anyway.
+        yield emission === PAUSE || !withScores ? emission : emission.map((row) => [...row, null]);
+      }
+      return;
+    }
+    const found = matches;
+    runtime.checkCancelled();
+    let rows: Row[] = [];
+    let block = -1;
+    let bytes: Uint8Array | undefined;
+    for (let position = 0; position < found.count; position++) {
+      const rowId = found.rowIds[position] as number;
+      // Row ids ascend: each block is read once, and only the cells the plan reads are decoded.
+      if (Math.floor(rowId / rowsPerBlock) !== block) {
+        block = Math.floor(rowId / rowsPerBlock);
+        bytes = heap.readBlock(block);
+      }
+      if (bytes === undefined) throw new KmerSearchError(SqlState.dataCorrupted, `heap block ${block} of table "${node.table.name}" is missing`);
+      const slot = rowId % rowsPerBlock;
+      const row: Row = new Array<SqlValue>(rowWidth).fill(null);
+      for (const column of columns) row[column] = decodeBlockCell(bytes, column, slot) as SqlValue;
+      let next = width;
+      if (withRowIds) row[next++] = rowId;
+      if (withScores) row[next] = found.shared[position] as number;
+      if (filter === undefined || filter(row, environment) === true) rows.push(row);
+      if (rows.length >= fetchRows) {
+        yield rows;
+        rows = [];
+        runtime.checkCancelled();
+        if (runtime.eventLoop.due) yield PAUSE;
+      }
+    }
+    if (rows.length > 0) yield rows;
+  };
+}
