@@ -35,11 +35,11 @@ import type { CommandContext } from './subcommand.js';
 import {
   UsageError,
   openSubcommandDatabase,
+  parseSubcommandPlan,
   parseSubcommandArguments,
   quoteIdentifier,
   quoteLiteral,
   reportError,
-  reportUsageError,
   tableNameArgument,
 } from './subcommand-support.js';
 
@@ -294,16 +294,8 @@ async function writeScript(output: ScriptOutput, snapshot: Snapshot, plan: Expor
 }
 
 export async function run(context: CommandContext): Promise<number> {
-  let plan: ExportPlan | 'help';
-  try {
-    plan = parseExportArguments(context.argv);
-  } catch (error) {
-    return error instanceof UsageError ? reportUsageError(context, name, error.message) : reportError(context, name, error);
-  }
-  if (plan === 'help') {
-    context.stdout.write(exportHelp);
-    return ExitStatus.success;
-  }
+  const plan = parseSubcommandPlan(context, name, parseExportArguments, exportHelp);
+  if (typeof plan === 'number') return plan;
   // The checks of a database that must exist; the engine itself is not needed, storage is read directly.
   const checked = await openSubcommandDatabase(context, name, plan.directory, true);
   if (typeof checked === 'number') return checked;

@@ -21,11 +21,11 @@ import {
   UsageError,
   columnNameArgument,
   openSubcommandDatabase,
+  parseSubcommandPlan,
   parseSubcommandArguments,
   quoteIdentifier,
   quoteLiteral,
   reportError,
-  reportUsageError,
   tableNameArgument,
 } from './subcommand-support.js';
 
@@ -246,16 +246,8 @@ async function load(
 }
 
 export async function run(context: CommandContext): Promise<number> {
-  let plan: ImportPlan | 'help';
-  try {
-    plan = parseImportArguments(context.argv);
-  } catch (error) {
-    return error instanceof UsageError ? reportUsageError(context, name, error.message) : reportError(context, name, error);
-  }
-  if (plan === 'help') {
-    context.stdout.write(importHelp);
-    return ExitStatus.success;
-  }
+  const plan = parseSubcommandPlan(context, name, parseImportArguments, importHelp);
+  if (typeof plan === 'number') return plan;
   const opened = await openSubcommandDatabase(context, name, plan.directory, false);
   if (typeof opened === 'number') return opened;
   const db = opened;

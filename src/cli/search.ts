@@ -20,6 +20,7 @@ import {
   integerOption,
   numberOption,
   openSubcommandDatabase,
+  parseSubcommandPlan,
   parseSubcommandArguments,
   quoteIdentifier,
   reportError,
@@ -161,16 +162,8 @@ function field(text: string): string {
 }
 
 export async function run(context: CommandContext): Promise<number> {
-  let plan: SearchPlan | 'help';
-  try {
-    plan = parseSearchArguments(context.argv);
-  } catch (error) {
-    return reportError(context, name, error);
-  }
-  if (plan === 'help') {
-    context.stdout.write(searchHelp);
-    return ExitStatus.success;
-  }
+  const plan = parseSubcommandPlan(context, name, parseSearchArguments, searchHelp);
+  if (typeof plan === 'number') return plan;
   const opened = await openSubcommandDatabase(context, name, plan.directory, true);
   if (typeof opened === 'number') return opened;
   const db = opened;

@@ -42,6 +42,29 @@ export function reportError(context: CommandContext, subcommand: string, error: 
 }
 
 /**
+ * Parses a subcommand's arguments: the plan to run, or the exit status when there is nothing to run (`--help`
+ * printed: 0; a bad command line reported: 1).
+ */
+export function parseSubcommandPlan<Plan>(
+  context: CommandContext,
+  subcommand: string,
+  parse: (argv: readonly string[]) => Plan | 'help',
+  helpText: string,
+): Plan | number {
+  let plan: Plan | 'help';
+  try {
+    plan = parse(context.argv);
+  } catch (error) {
+    return reportError(context, subcommand, error);
+  }
+  if (plan === 'help') {
+    context.stdout.write(helpText);
+    return ExitStatus.success;
+  }
+  return plan;
+}
+
+/**
  * Opens the database in `directory`. `mustExist`: the directory must already hold a database (search and
  * export read one; creating an empty database there would hide a mistyped path). Failures print and give
  * exit status 2, as the shell's do.
