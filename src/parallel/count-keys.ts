@@ -10,10 +10,11 @@
  * flag, participants stop at their next block, and one that does not within half a second is terminated.
  */
 import { threadId } from 'node:worker_threads';
-import { KmerSearchError, SqlState, asKmerSearchError } from '../errors.js';
+import { asKmerSearchError } from '../errors.js';
 import { cancelledError, throwIfCancelled } from '../gin/index.js';
 import { KeyExtractor, keyLayout, type KeyLayout } from '../kmer/index.js';
-import { HeapBlockReader, rawDnaValue, readRawDnaColumn } from '../storage/index.js';
+import { HeapBlockReader, rawDnaValue } from '../storage/index.js';
+import { isDeletedSlot, readClaimedBlock } from './claimed-block.js';
 import type { ExtractKeysTestHooks } from './extract-keys.js';
 import { KeyPartitions, mergeCountPartitions, type KeyPartitionsState, type MergeCountInput, type MergeCountResult } from './key-partitions.js';
 import { KeyCountTable, SharedKeyCountTable, type KeyCountTableState, type SharedKeyCountTableState } from './key-counts.js';
@@ -117,22 +118,10 @@ export class KeyCountingTask {
   }
 
   private processBlock(index: number): void {
-    const block = this.blocks.block(index);
-    const hooks = this.input.testHooks;
-    if (hooks?.failAtBlock === block) {
-      if (hooks.foreignError === true) throw new Error(`test hook: failure at block ${block}`);
-      throw new KmerSearchError(SqlState.dataCorrupted, `test hook: failure at block ${block}`, { detail: 'injected', hint: 'none' });
-    }
-    const bytes = this.reader.readBlock(this.input.storageId, block);
-    if (bytes === undefined) {
-      throw new KmerSearchError(SqlState.dataCorrupted, `heap block ${block} of storage ${this.input.storageId} is missing`);
-    }
-    const column = readRawDnaColumn(bytes, this.input.columnIndex);
-    const slotLimit = Math.min(column.rowCount, this.blocks.slotLimit(index));
-    const tombstones = this.blocks.tombstones(index);
+    const { column, slotLimit, tombstones } = readClaimedBlock(this.reader, this.blocks, index, this.input);
     const layout = this.layout;
     for (let slot = 0; slot < slotLimit; slot++) {
-      if (tombstones !== undefined && (tombstones[slot >> 3]! & (1 << (slot & 7))) !== 0) continue;
+      if (isDeletedSlot(tombstones, slot)) continue;
       this.rowsDone++;
       const value = rawDnaValue(column, slot);
       if (value === null) continue;
@@ -145,7 +134,7 @@ export class KeyCountingTask {
     }
     this.blocksDone++;
     Atomics.add(this.progress, 0, 1);
-    if (this.sleeper !== null) Atomics.wait(this.sleeper, 0, 0, hooks?.delayPerBlockMs ?? 0);
+    if (this.sleeper !== null) Atomics.wait(this.sleeper, 0, 0, this.input.testHooks?.delayPerBlockMs ?? 0);
   }
 }
 

@@ -9,10 +9,10 @@
  * stable radix sort of gin relies on to keep row ids ascending within a key.
  */
 import { threadId } from 'node:worker_threads';
-import { KmerSearchError, SqlState } from '../errors.js';
 import { makeSortedRun, PairSorter, type SortedRun } from '../gin/index.js';
 import { KeyExtractor, keyLayout, type KeyLayout } from '../kmer/index.js';
-import { rawDnaValue, readRawDnaColumn, rowsPerBlock, type HeapBlockReader } from '../storage/index.js';
+import { rawDnaValue, rowsPerBlock, type HeapBlockReader } from '../storage/index.js';
+import { isDeletedSlot, readClaimedBlock } from './claimed-block.js';
 import { SharedKeySet } from './shared-key-set.js';
 import { BlockWorkQueue, SharedBlockList } from './work-queue.js';
 
@@ -71,7 +71,6 @@ export class KeyExtractionTask {
   private rowsDone = 0;
   private keysDone = 0;
   private runsDone = 0;
-  private readonly corrupt: ReadonlySet<number>;
   private readonly sleeper: Int32Array | null;
 
   constructor(
@@ -87,7 +86,6 @@ export class KeyExtractionTask {
     this.high = new Uint32Array(capacity);
     this.low = new Uint32Array(capacity);
     this.rowIds = new Uint32Array(capacity);
-    this.corrupt = new Set(input.testHooks?.corruptBlocks ?? []);
     this.sleeper = input.testHooks?.delayPerBlockMs === undefined ? null : new Int32Array(new SharedArrayBuffer(4));
   }
 
@@ -108,30 +106,17 @@ export class KeyExtractionTask {
   }
 
   private processBlock(index: number): void {
-    const block = this.blocks.block(index);
-    const hooks = this.input.testHooks;
-    if (hooks?.failAtBlock === block) {
-      if (hooks.foreignError === true) throw new Error(`test hook: failure at block ${block}`);
-      throw new KmerSearchError(SqlState.dataCorrupted, `test hook: failure at block ${block}`, { detail: 'injected', hint: 'none' });
-    }
-    let bytes = this.reader.readBlock(this.input.storageId, block);
-    if (bytes === undefined) {
-      throw new KmerSearchError(SqlState.dataCorrupted, `heap block ${block} of storage ${this.input.storageId} is missing`);
-    }
-    if (this.corrupt.has(block)) bytes = new Uint8Array(bytes.length).fill(0xee);
-    const column = readRawDnaColumn(bytes, this.input.columnIndex);
-    const slotLimit = Math.min(column.rowCount, this.blocks.slotLimit(index));
-    const tombstones = this.blocks.tombstones(index);
+    const { block, column, slotLimit, tombstones } = readClaimedBlock(this.reader, this.blocks, index, this.input);
     const firstRowId = block * rowsPerBlock;
     for (let slot = 0; slot < slotLimit; slot++) {
-      if (tombstones !== undefined && (tombstones[slot >> 3]! & (1 << (slot & 7))) !== 0) continue;
+      if (isDeletedSlot(tombstones, slot)) continue;
       const value = rawDnaValue(column, slot);
       if (value === null) continue;
       this.rowsDone++;
       this.addKeys(firstRowId + slot, this.extractor.extractStored(this.layout, value));
     }
     this.blocksDone++;
-    if (this.sleeper !== null) Atomics.wait(this.sleeper, 0, 0, hooks?.delayPerBlockMs ?? 0);
+    if (this.sleeper !== null) Atomics.wait(this.sleeper, 0, 0, this.input.testHooks?.delayPerBlockMs ?? 0);
   }
 
   private addKeys(rowId: number, keys: ReturnType<KeyExtractor['extractStored']>): void {
