@@ -8,12 +8,12 @@
  * least-recently-used eviction, which the reference reports but never enforces.
  */
 import type { SortedKeys } from '../kmer/keys.js';
+import { actualMinScore } from '../kmer/match.js';
 import type { CacheStatistics } from './cache-statistics.js';
 
 /**
- * ams = max(min_score, ceil(min_shared_kmer_rate × |Q|)), and with high-frequency exclusion
- * max(1, that − |H|). The product is the IEEE double product, as in the reference (0.2 × 5 = 1.0 → 1).
- * Same rule as src/kmer's actualMinScore; kept here so settings does not depend on unfinished kmer code.
+ * ams = max(min_score, ceil(min_shared_kmer_rate × |Q|)), and with high-frequency exclusion max(1, that − |H|):
+ * src/kmer's actualMinScore, in the positional form the cache and its tests use.
  */
 export function computeActualMinScore(
   minScore: number,
@@ -21,9 +21,7 @@ export function computeActualMinScore(
   queryKeyCount: number,
   excludedKeyCount?: number,
 ): number {
-  const relative = queryKeyCount > 0 ? Math.ceil(minSharedKmerRate * queryKeyCount) : 0;
-  const base = Math.max(minScore, relative);
-  return excludedKeyCount === undefined ? base : Math.max(1, base - excludedKeyCount);
+  return actualMinScore({ minScore, minSharedKmerRate }, queryKeyCount, excludedKeyCount);
 }
 
 /** What, besides the key array, an ams depends on. */
