@@ -7,6 +7,7 @@
  * - kmersearch.ts — the reference's functions: `=%` matching and matchscore over the session's caches, the
  *   DNA byte/length/hash/compare functions, SIMD and build number, cache statistics, free and summary rows;
  * - index-catalog.ts — the rows of the system views kmersearch_index_info and kmersearch_gin_index_meta;
+ * - high-frequency-cache.ts — the global and parallel high-frequency cache load/free functions;
  * - text.ts, encoding.ts, math.ts (+ numeric-math.ts), system.ts — PostgreSQL 15 builtins;
  * - conditional.ts, common-type.ts — COALESCE, GREATEST, LEAST, NULLIF and select_common_type;
  * - resolution.ts — resolveFunctionCall (42883 / 42725);
@@ -19,6 +20,7 @@ import { conditionalFunctions } from './conditional.js';
 import type { FunctionCatalog, FunctionOperator, SqlFunction } from './contract.js';
 import { FunctionRegistry } from './define.js';
 import { encodingFunctions } from './encoding.js';
+import { highFrequencyCacheFunctions } from './high-frequency-cache.js';
 import { indexCatalogFunctions } from './index-catalog.js';
 import { kmersearchFunctions, kmersearchOperators } from './kmersearch.js';
 import { mathFunctions } from './math.js';
@@ -76,6 +78,7 @@ export function createFunctionCatalog(): FunctionCatalog {
     [
       ...kmersearchFunctions(),
       ...indexCatalogFunctions(),
+      ...highFrequencyCacheFunctions(),
       ...textFunctions(),
       ...encodingFunctions(),
       ...mathFunctions(),
