@@ -125,6 +125,7 @@ export class Connection {
         checkCancelled,
         databaseName: this.databaseName,
         highFrequency: this.highFrequency,
+        actionResults: new Map(),
       };
       const runtime: Runtime = {
         view: access.view,

@@ -1,15 +1,8 @@
 /**
- * Helpers of the high-frequency exclusion tests: stored analyses made through the engine under the handle's
- * current settings (the SQL function kmersearch_perform_highfreq_analysis lives in another part of the issue),
- * a model of SPEC §4's `=%` with exclusion, and a look into an index's keys.
+ * Helpers of the high-frequency exclusion tests: analyses made through SQL and their stored records, a model of
+ * SPEC §4's `=%` with exclusion, and a look into an index's keys.
  */
-import {
-  analyzeHighFrequencyKeys,
-  dropAnalyses,
-  readAnalysisKeys,
-  storeAnalysis,
-  type AnalysisRecord,
-} from '../../src/analysis/index.js';
+import { findAnalysis, readAnalysisKeys, type AnalysisRecord } from '../../src/analysis/index.js';
 import { GinSearcher, openIndexSearch } from '../../src/gin/index.js';
 import { keyLayout, queryKeysOf, toSortedKeys, type SortedKeys } from '../../src/kmer/index.js';
 import type { KmerSearch } from '../../src/index.js';
@@ -31,52 +24,27 @@ function tableOf(view: StorageView, tableName: string): TableRecord {
   return table;
 }
 
-/** Runs and stores the analysis of (table, column) under the handle's current k, b, rate and nrow (F6: replaces). */
+/**
+ * `kmersearch_perform_highfreq_analysis(table, column)` under the handle's current settings (F6: it replaces an
+ * earlier run of the same k and b), and the stored record it made.
+ */
 export async function performAnalysis(db: KmerSearch, tableName: string, columnName: string): Promise<AnalysisRecord> {
+  await db.query(`SELECT kmersearch_perform_highfreq_analysis('${tableName}', '${columnName}')`);
   const kmerSize = Number(await show(db, 'kmersearch.kmer_size'));
   const occurrenceBits = Number(await show(db, 'kmersearch.occur_bitlen'));
-  const maxAppearanceRate = Number(await show(db, 'kmersearch.max_appearance_rate'));
-  const maxAppearanceNrow = Number(await show(db, 'kmersearch.max_appearance_nrow'));
-  const storage = storageOf(db);
-  const snapshot = storage.beginRead();
-  let table: TableRecord;
-  let result: Awaited<ReturnType<typeof analyzeHighFrequencyKeys>>;
+  const snapshot = storageOf(db).beginRead();
   try {
-    table = tableOf(snapshot, tableName);
-    const columnIndex = table.columns.findIndex((column) => column.name === columnName);
-    result = await analyzeHighFrequencyKeys(snapshot, [{ tableId: table.id, columnIndex }], {
-      databasePath: storage.path,
-      kmerSize,
-      occurrenceBits,
-      maxAppearanceRate,
-      maxAppearanceNrow,
-      workers: 0,
-      memoryBudgetBytes: 1 << 20,
-    });
+    const record = findAnalysis(snapshot, tableOf(snapshot, tableName).id, columnName, kmerSize, occurrenceBits);
+    if (record === undefined) throw new Error('the analysis was not stored');
+    return record;
   } finally {
     snapshot.close();
   }
-  const write = await storage.beginWrite();
-  const record = storeAnalysis(write, {
-    tableId: table.id,
-    columnName,
-    kmerSize,
-    occurrenceBits,
-    maxAppearanceRate,
-    maxAppearanceNrow,
-    result,
-    timestamp: new Date(),
-  });
-  write.commit();
-  return record;
 }
 
-/** kmersearch_undo_highfreq_analysis(table, column): every analysis of the column goes. */
+/** `kmersearch_undo_highfreq_analysis(table, column)`: every analysis of the column goes. */
 export async function undoAnalyses(db: KmerSearch, tableName: string, columnName: string): Promise<void> {
-  const storage = storageOf(db);
-  const write = await storage.beginWrite();
-  dropAnalyses(write, tableOf(write, tableName).id, columnName);
-  write.commit();
+  await db.query(`SELECT kmersearch_undo_highfreq_analysis('${tableName}', '${columnName}')`);
 }
 
 /** The stored high-frequency keys of an analysis, as numbers (narrow layouts). */

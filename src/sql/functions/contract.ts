@@ -46,6 +46,11 @@ export interface FunctionContext {
    * not looked up again for every row).
    */
   readonly argumentColumn?: ArgumentColumn | undefined;
+  /**
+   * Results of the statement's asynchronous calls (the analysis, undo, spill-file cleanup), computed before its
+   * rows are produced (executor/statement-actions.ts) and keyed by actionCallKey (functions/actions.ts).
+   */
+  readonly actionResults?: Map<string, SqlValue | readonly SqlValue[]> | undefined;
 }
 
 export interface ArgumentColumn extends TableColumn {
