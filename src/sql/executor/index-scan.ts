@@ -22,6 +22,7 @@ import { isAcceptedQueryText, keyLayout } from '../../kmer/index.js';
 import { decodeBlockCell, isTombstoned, rowsPerBlock, type HeapReader, type IndexRecord } from '../../storage/index.js';
 import type { Row } from '../binder/bound.js';
 import { excludedQueryOf, highFrequencyExclusionOn } from '../functions/kmersearch.js';
+import { recordedSettingsOf } from '../kmersearch-index.js';
 import type { BitmapHeapScanNode } from '../plan.js';
 import type { SqlValue } from '../types.js';
 import { PAUSE, type PlanCompiler, type RowSource } from './operators.js';
@@ -74,6 +75,7 @@ export function compileBitmapHeapScan(node: BitmapHeapScanNode, compiler: PlanCo
   const fallback = compiler.compile(node.fallback);
   const tableId = node.table.id;
   const columnName = node.table.columns[node.indexCondition.columnIndex]?.name ?? '';
+  const leftOutAnalysisId = recordedSettingsOf(node.index).highFrequencyAnalysisId;
   // The record the statement planned with: planning and execution share the statement's view.
   const index = node.index;
   const width = node.table.columns.length;
@@ -86,9 +88,10 @@ export function compileBitmapHeapScan(node: BitmapHeapScanNode, compiler: PlanCo
     const text = query([], environment);
     if (text === null) return;
     const session = runtime.functionContext.session;
-    // The planner chose this index only where it left out exactly the keys `=%` excludes now (index-paths.ts).
+    // The planner chose this index only where it left out exactly the keys `=%` excludes now (index-paths.ts);
+    // should the analysis have changed since planning (a statement that also runs it), the scan answers.
     const exclusion = highFrequencyExclusionOn(runtime.functionContext, tableId, columnName);
-    let sequential = !isValidQueryText(runtime, text as string);
+    let sequential = !isValidQueryText(runtime, text as string) || exclusion?.analysisId !== leftOutAnalysisId;
     let matches: { count: number; rowIds: Uint32Array; shared: Uint32Array } | undefined;
     const heap = runtime.view.openHeap(tableId);
     if (!sequential) {

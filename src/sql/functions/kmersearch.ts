@@ -48,6 +48,8 @@ const DNA_TYPES: readonly DnaTypeName[] = ['dna2', 'dna4'];
  */
 export interface HighFrequencyExclusion extends KeyMembership {
   readonly identity: string;
+  /** The analysis whose keys are excluded (an index must have left out exactly these to answer, F7). */
+  readonly analysisId: number;
 }
 
 /** One exclusion object per key set, so that excludedQueryOf's memo is shared by every statement using it. */
@@ -56,7 +58,11 @@ const exclusions = new WeakMap<SharedKeySet, HighFrequencyExclusion>();
 function exclusionOf(analysisId: number, keys: SharedKeySet): HighFrequencyExclusion {
   let exclusion = exclusions.get(keys);
   if (exclusion === undefined) {
-    exclusion = Object.freeze({ identity: `analysis ${analysisId}`, has: (list: KeyList, index: number) => keys.has(list, index) });
+    exclusion = Object.freeze({
+      identity: `analysis ${analysisId}`,
+      analysisId,
+      has: (list: KeyList, index: number) => keys.has(list, index),
+    });
     exclusions.set(keys, exclusion);
   }
   return exclusion;
