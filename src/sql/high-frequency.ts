@@ -217,18 +217,34 @@ export class HighFrequencyState {
 
   /** `kmersearch_highfreq_kmer_cache_free(table, column)` (§4.3): the keys freed, or 0 with a WARNING. */
   freeGlobalCache(view: StorageView, tableName: string, columnName: string, notice: (notice: Notice) => void): number {
+    return this.freeMatching('global', view, tableName, columnName, notice);
+  }
+
+  /**
+   * §4.3 and §4.6: frees the cache when it was loaded for (table, column) under the current settings and returns its
+   * entries; otherwise the reference's WARNING (`cache key mismatch …` / `parallel cache key mismatch …`) and 0.
+   */
+  private freeMatching(
+    which: 'global' | 'parallel',
+    view: StorageView,
+    tableName: string,
+    columnName: string,
+    notice: (notice: Notice) => void,
+  ): number {
     const table = requireTableByName(view, tableName);
-    const cache = this.global;
+    const cache = which === 'global' ? this.global : this.parallel;
     if (cache === undefined || !this.matchesCurrent(cache, table, columnName)) {
+      const prefix = which === 'global' ? '' : 'parallel ';
       notice({
         severity: 'WARNING',
         code: SqlState.objectNotInPrerequisiteState,
-        message: `cache key mismatch for table "${tableName}" column "${columnName}"`,
-        hint: 'The cache was not loaded for this table/column combination, or was loaded with different parameters.',
+        message: `${prefix}cache key mismatch for table "${tableName}" column "${columnName}"`,
+        hint: `The ${prefix}cache was not loaded for this table/column combination, or was loaded with different parameters.`,
       });
       return 0;
     }
-    this.global = undefined;
+    if (which === 'global') this.global = undefined;
+    else this.parallel = undefined;
     return cache.entries;
   }
 
@@ -271,19 +287,7 @@ export class HighFrequencyState {
 
   /** `kmersearch_parallel_highfreq_kmer_cache_free(table, column)` (§4.6): the entries freed, or 0 with a WARNING. */
   freeParallelCache(view: StorageView, tableName: string, columnName: string, notice: (notice: Notice) => void): number {
-    const table = requireTableByName(view, tableName);
-    const cache = this.parallel;
-    if (cache === undefined || !this.matchesCurrent(cache, table, columnName)) {
-      notice({
-        severity: 'WARNING',
-        code: SqlState.objectNotInPrerequisiteState,
-        message: `parallel cache key mismatch for table "${tableName}" column "${columnName}"`,
-        hint: 'The parallel cache was not loaded for this table/column combination, or was loaded with different parameters.',
-      });
-      return 0;
-    }
-    this.parallel = undefined;
-    return cache.entries;
+    return this.freeMatching('parallel', view, tableName, columnName, notice);
   }
 
   /** `kmersearch_parallel_highfreq_kmer_cache_free_all()` (§4.7): the entries freed (0 without a cache). */

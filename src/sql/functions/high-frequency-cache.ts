@@ -6,7 +6,8 @@
 import { KmerSearchError, SqlState } from '../../errors.js';
 import type { StorageView } from '../../storage/index.js';
 import type { HighFrequencyState } from '../high-frequency.js';
-import { sqlTypes } from '../types.js';
+import type { Notice } from '../result.js';
+import { type SqlType, type SqlValue, sqlTypes } from '../types.js';
 import type { FunctionContext, SqlFunction } from './contract.js';
 import { scalar } from './define.js';
 
@@ -22,26 +23,31 @@ function stateOf(context: FunctionContext): { readonly state: HighFrequencyState
   return { state, view };
 }
 
+const volatile = { volatility: 'volatile' } as const;
+
+/** A `(table_name text, column_name text)` cache function over the handle's state. */
+function tableColumnFunction(
+  name: string,
+  resultType: SqlType,
+  call: (state: HighFrequencyState, view: StorageView, table: string, column: string, notice: (notice: Notice) => void) => SqlValue,
+): SqlFunction {
+  return scalar(name, [t.text, t.text], resultType, ([table, column], context) => {
+    const { state, view } = stateOf(context);
+    return call(state, view, table as string, column as string, (notice) => context.notice(notice));
+  }, volatile);
+}
+
 export function highFrequencyCacheFunctions(): SqlFunction[] {
-  const volatile = { volatility: 'volatile' } as const;
   return [
-    scalar('kmersearch_highfreq_kmer_cache_load', [t.text, t.text], t.bool, ([table, column], context) => {
-      const { state, view } = stateOf(context);
-      return state.loadGlobalCache(view, table as string, column as string);
-    }, volatile),
-    scalar('kmersearch_highfreq_kmer_cache_free', [t.text, t.text], t.int4, ([table, column], context) => {
-      const { state, view } = stateOf(context);
-      return state.freeGlobalCache(view, table as string, column as string, (notice) => context.notice(notice));
-    }, volatile),
+    tableColumnFunction('kmersearch_highfreq_kmer_cache_load', t.bool, (state, view, table, column) =>
+      state.loadGlobalCache(view, table, column)),
+    tableColumnFunction('kmersearch_highfreq_kmer_cache_free', t.int4, (state, view, table, column, notice) =>
+      state.freeGlobalCache(view, table, column, notice)),
     scalar('kmersearch_highfreq_kmer_cache_free_all', [], t.int4, (_args, context) => stateOf(context).state.freeAllGlobalCaches(), volatile),
-    scalar('kmersearch_parallel_highfreq_kmer_cache_load', [t.text, t.text], t.bool, ([table, column], context) => {
-      const { state, view } = stateOf(context);
-      return state.loadParallelCache(view, table as string, column as string);
-    }, volatile),
-    scalar('kmersearch_parallel_highfreq_kmer_cache_free', [t.text, t.text], t.int4, ([table, column], context) => {
-      const { state, view } = stateOf(context);
-      return state.freeParallelCache(view, table as string, column as string, (notice) => context.notice(notice));
-    }, volatile),
+    tableColumnFunction('kmersearch_parallel_highfreq_kmer_cache_load', t.bool, (state, view, table, column) =>
+      state.loadParallelCache(view, table, column)),
+    tableColumnFunction('kmersearch_parallel_highfreq_kmer_cache_free', t.int4, (state, view, table, column, notice) =>
+      state.freeParallelCache(view, table, column, notice)),
     scalar('kmersearch_parallel_highfreq_kmer_cache_free_all', [], t.int4, (_args, context) =>
       stateOf(context).state.freeAllParallelCaches(), volatile),
   ];
