@@ -24,7 +24,7 @@ import { type AnalysisRecord, analysisKeySet, findAnalysis, listAnalyses } from 
 import { KmerSearchError, SqlState } from '../errors.js';
 import type { SharedKeySet } from '../parallel/index.js';
 import { formatCDoubleFixed, highFrequencyCacheClearedNotice, type Settings } from '../settings/index.js';
-import type { StorageView, TableRecord } from '../storage/index.js';
+import type { StorageView } from '../storage/index.js';
 import type { Notice } from './result.js';
 
 /** The reference's HINT for the WARNING below (analysis §5.2). */
@@ -59,12 +59,14 @@ interface LoadedCache {
   readonly entries: number;
 }
 
-/** The table a cache function names: `relation "%s" does not exist` (42P01) when there is none. */
-export function requireTableByName(view: StorageView, tableName: string): TableRecord {
+/**
+ * The id of the relation a cache function names, verbatim (no case folding, no schema), as the reference resolves
+ * it: `relation "%s" does not exist` (42P01) when there is none.
+ */
+function relationIdByName(view: StorageView, tableName: string): number {
   const entry = view.findRelation(tableName);
-  const table = entry?.kind === 'table' ? view.getTable(entry.id) : undefined;
-  if (table === undefined) throw new KmerSearchError(SqlState.undefinedTable, `relation "${tableName}" does not exist`);
-  return table;
+  if (entry === undefined) throw new KmerSearchError(SqlState.undefinedTable, `relation "${tableName}" does not exist`);
+  return entry.id;
 }
 
 function validationError(setting: string, current: string, required: string, hint: string): KmerSearchError {
@@ -137,16 +139,16 @@ export class HighFrequencyState {
    * analyses with the same k and other b: the one with the current b is taken (open question Q12's advice),
    * else the first.
    */
-  private validatedAnalysis(view: StorageView, table: TableRecord, columnName: string): AnalysisRecord {
+  private validatedAnalysis(view: StorageView, tableId: number, columnName: string): AnalysisRecord {
     const settings = this.settings;
     const candidates = listAnalyses(view).filter(
-      (record) => record.tableId === table.id && record.columnName === columnName && record.kmerSize === settings.kmerSize,
+      (record) => record.tableId === tableId && record.columnName === columnName && record.kmerSize === settings.kmerSize,
     );
     const record = candidates.find((candidate) => candidate.occurrenceBits === settings.occurrenceBits) ?? candidates[0];
     if (record === undefined) {
       throw new KmerSearchError(
         SqlState.undefinedTable,
-        `No metadata found for table_oid=${table.id}, column_name='${columnName}', kmer_size=${settings.kmerSize}`,
+        `No metadata found for table_oid=${tableId}, column_name='${columnName}', kmer_size=${settings.kmerSize}`,
         { hint: 'Run kmersearch_perform_highfreq_analysis() first to create metadata.' },
       );
     }
@@ -177,10 +179,10 @@ export class HighFrequencyState {
     return record;
   }
 
-  private loaded(view: StorageView, table: TableRecord, columnName: string, record: AnalysisRecord): LoadedCache {
+  private loaded(view: StorageView, tableId: number, columnName: string, record: AnalysisRecord): LoadedCache {
     const settings = this.settings;
     return Object.freeze({
-      tableId: table.id,
+      tableId,
       columnName,
       kmerSize: settings.kmerSize,
       occurrenceBits: settings.occurrenceBits,
@@ -193,10 +195,10 @@ export class HighFrequencyState {
   }
 
   /** Whether `cache` was loaded for (table, column) under the current settings (rates compared as float4). */
-  private matchesCurrent(cache: LoadedCache, table: TableRecord, columnName: string): boolean {
+  private matchesCurrent(cache: LoadedCache, tableId: number, columnName: string): boolean {
     const settings = this.settings;
     return (
-      cache.tableId === table.id &&
+      cache.tableId === tableId &&
       cache.columnName === columnName &&
       cache.kmerSize === settings.kmerSize &&
       cache.occurrenceBits === settings.occurrenceBits &&
@@ -207,11 +209,11 @@ export class HighFrequencyState {
 
   /** `kmersearch_highfreq_kmer_cache_load(table, column)` (§4.2). */
   loadGlobalCache(view: StorageView, tableName: string, columnName: string): boolean {
-    const table = requireTableByName(view, tableName);
-    const record = this.validatedAnalysis(view, table, columnName);
+    const tableId = relationIdByName(view, tableName);
+    const record = this.validatedAnalysis(view, tableId, columnName);
     this.global = undefined;
     if (record.keyCount === 0) return false;
-    this.global = this.loaded(view, table, columnName, record);
+    this.global = this.loaded(view, tableId, columnName, record);
     return true;
   }
 
@@ -231,9 +233,9 @@ export class HighFrequencyState {
     columnName: string,
     notice: (notice: Notice) => void,
   ): number {
-    const table = requireTableByName(view, tableName);
+    const tableId = relationIdByName(view, tableName);
     const cache = which === 'global' ? this.global : this.parallel;
-    if (cache === undefined || !this.matchesCurrent(cache, table, columnName)) {
+    if (cache === undefined || !this.matchesCurrent(cache, tableId, columnName)) {
       const prefix = which === 'global' ? '' : 'parallel ';
       notice({
         severity: 'WARNING',
@@ -262,13 +264,13 @@ export class HighFrequencyState {
    * of anything else stays and the answer is false (free it first).
    */
   loadParallelCache(view: StorageView, tableName: string, columnName: string): boolean {
-    const table = requireTableByName(view, tableName);
-    const record = this.validatedAnalysis(view, table, columnName);
+    const tableId = relationIdByName(view, tableName);
+    const record = this.validatedAnalysis(view, tableId, columnName);
     const settings = this.settings;
     const existing = this.parallel;
     if (existing !== undefined) {
       const same =
-        existing.tableId === table.id &&
+        existing.tableId === tableId &&
         existing.columnName === columnName &&
         existing.kmerSize === settings.kmerSize &&
         existing.occurrenceBits === settings.occurrenceBits &&
@@ -276,12 +278,12 @@ export class HighFrequencyState {
         existing.maxAppearanceNrow === settings.maxAppearanceRowCount;
       if (!same) return false;
       if (existing.analysisId !== record.analysisId) {
-        this.parallel = record.keyCount === 0 ? undefined : this.loaded(view, table, columnName, record);
+        this.parallel = record.keyCount === 0 ? undefined : this.loaded(view, tableId, columnName, record);
       }
       return true;
     }
     if (record.keyCount === 0) return false;
-    this.parallel = this.loaded(view, table, columnName, record);
+    this.parallel = this.loaded(view, tableId, columnName, record);
     return true;
   }
 
