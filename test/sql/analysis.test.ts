@@ -155,7 +155,7 @@ describe('kmersearch_perform_highfreq_analysis', () => {
     // Arguments that depend on a row cannot be run before the rows.
     await expectError(db, 'SELECT kmersearch_perform_highfreq_analysis(relname, relname) FROM (VALUES (\'t\')) AS v(relname)', {
       code: '0A000',
-      message: 'kmersearch_perform_highfreq_analysis can only be called with constant arguments',
+      message: 'kmersearch_perform_highfreq_analysis can only be called in a SELECT, with constant arguments',
       hint: 'Call it on its own, e.g. SELECT * FROM kmersearch_perform_highfreq_analysis(…) with literal arguments.',
     });
   });

@@ -26,7 +26,7 @@ export function actionCallKey(name: string, args: readonly SqlValue[]): string {
 export function actionResult(context: FunctionContext, name: string, args: readonly SqlValue[]): SqlValue | readonly SqlValue[] {
   const result = context.actionResults?.get(actionCallKey(name, args));
   if (result === undefined) {
-    throw new KmerSearchError(SqlState.featureNotSupported, `${name} can only be called with constant arguments`, {
+    throw new KmerSearchError(SqlState.featureNotSupported, `${name} can only be called in a SELECT, with constant arguments`, {
       hint: `Call it on its own, e.g. SELECT * FROM ${name}(…) with literal arguments.`,
     });
   }
