@@ -19,10 +19,16 @@ import {
 import { KmerSearchError, SqlState, asKmerSearchError } from '../../errors.js';
 import type { ExtractKeysTestHooks } from '../../parallel/index.js';
 import type { StorageView, TableRecord, WriteTransaction } from '../../storage/index.js';
-import { ANALYSIS_RESULT_TYPE, DELETE_TEMPFILES_TYPE, DROP_RESULT_TYPE } from '../functions/index.js';
+import { ANALYSIS_RESULT_TYPE, DELETE_TEMPFILES_TYPE, DROP_RESULT_TYPE, recordOf } from '../functions/index.js';
 import type { RecordValue, SqlValue } from '../types.js';
 import type { StatementContext } from './context.js';
-import { requireWrite } from './modify.js';
+
+/** The statement's write transaction (SELECTs calling these functions are writers: access.ts). */
+function requireWrite(context: StatementContext): WriteTransaction {
+  const write = context.runtime.write;
+  if (write === undefined) throw new KmerSearchError(SqlState.internalError, 'the analysis functions need the write transaction');
+  return write;
+}
 
 /** Test-only fault injection for the next analyses of this process; production code never sets it. */
 export const analysisTestHooks: { current: ExtractKeysTestHooks | undefined } = { current: undefined };
@@ -32,10 +38,6 @@ const writtenReportInterval = 1000;
 
 /** Estimated bytes per stored key that undo reports as freed (reference §3: a fixed 64). */
 const bytesPerStoredKey = 64n;
-
-function record(type: typeof ANALYSIS_RESULT_TYPE, values: readonly SqlValue[]): RecordValue {
-  return Object.freeze({ fields: type.fields ?? [], values: Object.freeze([...values]) });
-}
 
 /**
  * `strtoul(text, &end, 10)` when it consumes the whole string, truncated to 32 bits (an Oid); undefined when
@@ -176,7 +178,7 @@ export async function performHighFrequencyAnalysis(args: readonly SqlValue[], co
     timestamp: context.runtime.transactionTimestamp,
   });
   info(context, `Successfully wrote ${count} high-frequency k-mers to database.`);
-  return record(ANALYSIS_RESULT_TYPE, [
+  return recordOf(ANALYSIS_RESULT_TYPE, [
     BigInt(result.totalRows),
     count,
     result.parallelWorkersUsed,
@@ -190,7 +192,7 @@ export async function undoHighFrequencyAnalysis(args: readonly SqlValue[], conte
   const write = requireWrite(context);
   const tableId = tableIdByName(write, args[0] as string);
   const { droppedAnalyses, droppedKeys } = dropAnalyses(write, tableId, args[1] as string);
-  return record(DROP_RESULT_TYPE, [droppedAnalyses, droppedKeys, BigInt(droppedKeys) * bytesPerStoredKey]);
+  return recordOf(DROP_RESULT_TYPE, [droppedAnalyses, droppedKeys, BigInt(droppedKeys) * bytesPerStoredKey]);
 }
 
 /** `kmersearch_delete_tempfiles()`: one row, with the reference's INFO/WARNING lines about each file. */
@@ -203,5 +205,5 @@ export async function deleteTemporaryFiles(_args: readonly SqlValue[], context: 
       message: message.message,
     });
   }
-  return [record(DELETE_TEMPFILES_TYPE, [cleanup.deletedCount, BigInt(cleanup.deletedSize), cleanup.errorCount])];
+  return [recordOf(DELETE_TEMPFILES_TYPE, [cleanup.deletedCount, BigInt(cleanup.deletedSize), cleanup.errorCount])];
 }

@@ -83,7 +83,8 @@ export const ANALYSIS_STATUS_TYPE: SqlType = recordType([
   { name: 'highfreq_kmer_count', type: t.int8 },
 ]);
 
-function record(type: SqlType, values: readonly SqlValue[]): RecordValue {
+/** A frozen value of the record type `type`. */
+export function recordOf(type: SqlType, values: readonly SqlValue[]): RecordValue {
   return Object.freeze({ fields: type.fields ?? [], values: Object.freeze([...values]) });
 }
 
@@ -100,7 +101,7 @@ function* highFrequencyKmerRows(view: StorageView | undefined): Iterable<RecordV
     const { keys, appearanceNrows } = readAnalysisKeys(view, analysis);
     for (let index = 0; index < keys.count; index++) {
       const uintkey = keys.wide ? signedKey(keys.high[index]!, keys.low[index]!) : BigInt(keys.values[index]!);
-      yield record(HIGHFREQ_KMER_TYPE, [
+      yield recordOf(HIGHFREQ_KMER_TYPE, [
         analysis.tableId,
         analysis.columnName,
         analysis.kmerSize,
@@ -115,7 +116,7 @@ function* highFrequencyKmerRows(view: StorageView | undefined): Iterable<RecordV
 }
 
 function metaRow(analysis: AnalysisRecord): RecordValue {
-  return record(HIGHFREQ_KMER_META_TYPE, [
+  return recordOf(HIGHFREQ_KMER_META_TYPE, [
     analysis.tableId,
     analysis.columnName,
     analysis.kmerSize,
@@ -158,7 +159,7 @@ function* analysisStatusRows(view: StorageView | undefined): Iterable<RecordValu
   const analyses = listAnalyses(view);
   const counts = distinctKeyCounts(view, analyses);
   for (const analysis of analyses) {
-    yield record(ANALYSIS_STATUS_TYPE, [
+    yield recordOf(ANALYSIS_STATUS_TYPE, [
       analysis.tableId,
       view.getTable(analysis.tableId)?.name ?? null,
       analysis.columnName,

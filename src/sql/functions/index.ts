@@ -53,7 +53,7 @@ export {
 } from './kmersearch.js';
 export { KMERSEARCH_VERSION, VERSION_STRING } from './system.js';
 export { actionCallKey, actionFunctionNames } from './actions.js';
-export { ANALYSIS_RESULT_TYPE, DELETE_TEMPFILES_TYPE, DROP_RESULT_TYPE } from './analysis.js';
+export { ANALYSIS_RESULT_TYPE, DELETE_TEMPFILES_TYPE, DROP_RESULT_TYPE, recordOf } from './analysis.js';
 
 class Catalog implements FunctionCatalog {
   private readonly registry = new FunctionRegistry();
