@@ -87,6 +87,9 @@ describe('=% with high-frequency exclusion (SPEC §4, F5)', () => {
     // A subquery's column and a constant are not table columns: nothing is excluded.
     expect(await ids(db, "SELECT id FROM (SELECT id, seq FROM t) s WHERE seq =% 'AAAAC' ORDER BY id")).toEqual(['1', '2', '3']);
     expect(await textRows(db, "SELECT 'AAAAGGGG'::dna2 =% 'AAAAC'")).toEqual([['t']]);
+    // Column aliases and outer references still read the table column.
+    expect(await ids(db, "SELECT i FROM t AS x(i, s) WHERE s =% 'AAAAC' ORDER BY i")).toEqual(['1']);
+    expect(await ids(db, "SELECT id FROM t WHERE (SELECT t.seq =% 'AAAAC') ORDER BY id")).toEqual(['1']);
     // Joins keep the base-table column of each side.
     expect(await ids(db, "SELECT t.id FROM t JOIN u USING (id) WHERE t.seq =% 'AAAAC' ORDER BY 1")).toEqual(['1']);
     expect(await ids(db, "SELECT u.id FROM t JOIN u USING (id) WHERE u.seq =% 'AAAAC' ORDER BY 1")).toEqual(['1', '2', '3']);
