@@ -28,16 +28,16 @@ import type { StorageView } from '../storage/index.js';
 import type { Notice } from './result.js';
 
 /** The reference's HINT for the WARNING below (analysis §5.2). */
-export const ANALYSIS_MISSING_HINT =
+const analysisMissingHint =
   'Run kmersearch_perform_highfreq_analysis() before creating index with preclude_highfreq_kmer=true, or load existing analysis with kmersearch_highfreq_kmer_cache_load().';
 
 /** `No high-frequency k-mer analysis found for kmer_size=%d, occur_bitlen=%d` with its HINT. */
-export function missingAnalysisNotice(kmerSize: number, occurrenceBits: number): Notice {
+function missingAnalysisNotice(kmerSize: number, occurrenceBits: number): Notice {
   return {
     severity: 'WARNING',
     code: SqlState.warning,
     message: `No high-frequency k-mer analysis found for kmer_size=${kmerSize}, occur_bitlen=${occurrenceBits}`,
-    hint: ANALYSIS_MISSING_HINT,
+    hint: analysisMissingHint,
   };
 }
 
@@ -116,7 +116,7 @@ export class HighFrequencyState {
   }
 
   /** The reference's WARNING about preclude_highfreq_kmer without an analysis, once per handle. */
-  warnMissingAnalysis(notice: (notice: Notice) => void): void {
+  private warnMissingAnalysis(notice: (notice: Notice) => void): void {
     if (this.missingAnalysisWarned) return;
     this.missingAnalysisWarned = true;
     notice(missingAnalysisNotice(this.settings.kmerSize, this.settings.occurrenceBits));
