@@ -6,8 +6,16 @@ import type * as ast from './ast.js';
 
 export type AccessMode = 'none' | 'read' | 'write';
 
-/** Functions whose calls make a query a writer (they advance sequences in the write transaction). */
-const writingFunctions: ReadonlySet<string> = new Set(['nextval', 'setval']);
+/**
+ * Functions whose calls make a query a writer: they advance sequences, or store and remove high-frequency
+ * analyses, in the write transaction.
+ */
+const writingFunctions: ReadonlySet<string> = new Set([
+  'nextval',
+  'setval',
+  'kmersearch_perform_highfreq_analysis',
+  'kmersearch_undo_highfreq_analysis',
+]);
 
 function callsWritingFunction(node: unknown): boolean {
   if (Array.isArray(node)) return node.some(callsWritingFunction);

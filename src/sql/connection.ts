@@ -119,6 +119,7 @@ export class Connection {
         notice,
         checkCancelled,
         databaseName: this.databaseName,
+        actionResults: new Map(),
       };
       const runtime: Runtime = {
         view: access.view,
