@@ -69,10 +69,11 @@ function relationIdByName(view: StorageView, tableName: string): number {
   return entry.id;
 }
 
-function validationError(setting: string, current: string, required: string, hint: string): KmerSearchError {
+/** §4.1's F0000 error for one setting, the values printed as the reference prints them. */
+function validationError(setting: string, current: string, required: string): KmerSearchError {
   return new KmerSearchError(SqlState.configFileError, `GUC validation failed: kmersearch.${setting} mismatch`, {
     detail: `Current setting: ${current}, Required by metadata: ${required}`,
-    hint,
+    hint: `Set kmersearch.${setting} = ${required} before loading cache.`,
   });
 }
 
@@ -153,28 +154,14 @@ export class HighFrequencyState {
       );
     }
     if (record.occurrenceBits !== settings.occurrenceBits) {
-      throw validationError(
-        'occur_bitlen',
-        String(settings.occurrenceBits),
-        String(record.occurrenceBits),
-        `Set kmersearch.occur_bitlen = ${record.occurrenceBits} before loading cache.`,
-      );
+      throw validationError('occur_bitlen', String(settings.occurrenceBits), String(record.occurrenceBits));
     }
     if (Math.abs(record.maxAppearanceRate - settings.maxAppearanceRate) > rateTolerance) {
-      throw validationError(
-        'max_appearance_rate',
-        formatCDoubleFixed(settings.maxAppearanceRate, 4),
-        formatCDoubleFixed(record.maxAppearanceRate, 4),
-        `Set kmersearch.max_appearance_rate = ${formatCDoubleFixed(record.maxAppearanceRate, 4)} before loading cache.`,
-      );
+      const rate = (value: number): string => formatCDoubleFixed(value, 4);
+      throw validationError('max_appearance_rate', rate(settings.maxAppearanceRate), rate(record.maxAppearanceRate));
     }
     if (record.maxAppearanceNrow !== settings.maxAppearanceRowCount) {
-      throw validationError(
-        'max_appearance_nrow',
-        String(settings.maxAppearanceRowCount),
-        String(record.maxAppearanceNrow),
-        `Set kmersearch.max_appearance_nrow = ${record.maxAppearanceNrow} before loading cache.`,
-      );
+      throw validationError('max_appearance_nrow', String(settings.maxAppearanceRowCount), String(record.maxAppearanceNrow));
     }
     return record;
   }
