@@ -3,8 +3,9 @@
  * 20 Mbp database in a kept directory, then in one process alternates
  *   - the engine's batch search in the calling thread (src/parallel searchQueries, batches of 250), and
  *   - the SQL loop (`db.query` of the benchmark's statement, one after another),
- * over the same queries, and prints queries per CPU-second of each and their ratio (CPU time and the ratio are
- * less disturbed by other load on the machine than wall time).
+ * and the same statement on a one-row indexed table (the statement's own cost), taking turns every 250 queries,
+ * and prints CPU microseconds per query of each and the SQL/engine ratio (CPU time and the ratio are less
+ * disturbed by other load on the machine than wall time).
  *
  *   npx tsx bench/sql-search-profile.ts [--size 20M] [--queries 3000] [--rounds 3] [--db /tmp/dir] [--sql-only]
  *   node --cpu-prof --import tsx bench/sql-search-profile.ts --sql-only    (profile the SQL loop)
@@ -58,26 +59,13 @@ await db.exec(`CREATE TABLE IF NOT EXISTS small (name text, seq dna2);
   INSERT INTO small SELECT 'one', $$${texts[0]}$$ WHERE NOT EXISTS (SELECT FROM small);
   CREATE INDEX IF NOT EXISTS small_seq_idx ON small USING gin (seq kmersearch_dna2_gin_ops_int8)`);
 const SMALL_SQL = SQL.replace('FROM refs', 'FROM small');
-async function statementMicroseconds(): Promise<number> {
-  return 1e6 / (await perCpuSecond(async () => {
-    for (const text of texts) await db.query(SMALL_SQL, [text]);
-  }));
-}
 
-/** Queries per CPU-second of this process (user + system): less disturbed by other load than wall time. */
-async function perCpuSecond(run: () => Promise<void>): Promise<number> {
+/** CPU microseconds (user + system) of this process while `run` ran: less disturbed by other load than wall time. */
+async function cpuMicroseconds(run: () => Promise<unknown>): Promise<number> {
   const cpu = process.cpuUsage();
   await run();
   const used = process.cpuUsage(cpu);
-  return texts.length / ((used.user + used.system) / 1e6);
-}
-
-async function sqlRun(): Promise<number> {
-  return perCpuSecond(async () => {
-    let rows = 0;
-    for (const text of texts) rows += (await db.query(SQL, [text])).rows.length;
-    if (rows === 0) throw new Error('no rows');
-  });
+  return used.user + used.system;
 }
 
 const storage = await StorageEngine.open(path);
@@ -86,32 +74,44 @@ const index = snapshot.getIndex('refs_seq_idx');
 if (index === undefined) throw new Error('the index is missing');
 const descriptor = describeIndexSearch(snapshot, index.id);
 snapshot.close();
-async function engineRun(): Promise<number> {
-  return perCpuSecond(async () => {
-    await searchQueries(null, 0, {
-      databasePath: path,
-      index: descriptor,
-      queries: texts,
-      thresholds: { minScore: 1, minSharedKmerRate: 0.1 },
-      limit: 10,
-      ...(indexCacheSize === undefined ? {} : { pageCacheBytes: indexCacheSize }),
-    }, { batchSize: 250 });
-  });
+
+/** The three loops take turns every `chunk` queries, so that load changes on the machine hit all of them alike. */
+const chunk = 250;
+async function round(): Promise<{ sql: number; engine: number; statement: number }> {
+  const total = { sql: 0, engine: 0, statement: 0 };
+  for (let from = 0; from < texts.length; from += chunk) {
+    const part = texts.slice(from, from + chunk);
+    total.sql += await cpuMicroseconds(async () => {
+      for (const text of part) await db.query(SQL, [text]);
+    });
+    if (args['sql-only']) continue;
+    total.engine += await cpuMicroseconds(() =>
+      searchQueries(null, 0, {
+        databasePath: path,
+        index: descriptor,
+        queries: part,
+        thresholds: { minScore: 1, minSharedKmerRate: 0.1 },
+        limit: 10,
+        ...(indexCacheSize === undefined ? {} : { pageCacheBytes: indexCacheSize }),
+      }, { batchSize: chunk }),
+    );
+    total.statement += await cpuMicroseconds(async () => {
+      for (const text of part) await db.query(SMALL_SQL, [text]);
+    });
+  }
+  return { sql: total.sql / texts.length, engine: total.engine / texts.length, statement: total.statement / texts.length };
 }
 
-await sqlRun();
-if (!args['sql-only']) await engineRun();
-for (let round = 0; round < Number(args.rounds); round++) {
-  const sql = await sqlRun();
+await round();
+for (let index = 0; index < Number(args.rounds); index++) {
+  const { sql, engine, statement } = await round();
   if (args['sql-only']) {
-    console.log(`SQL ${sql.toFixed(0)} q per CPU-s (load ${loadavg()[0]!.toFixed(2)})`);
+    console.log(`SQL ${sql.toFixed(0)} CPU µs per query (load ${loadavg()[0]!.toFixed(2)})`);
     continue;
   }
-  const engine = await engineRun();
-  const statement = await statementMicroseconds();
   console.log(
-    `q per CPU-second: SQL ${sql.toFixed(0)}, engine ${engine.toFixed(0)}, SQL/engine ${(sql / engine).toFixed(3)}; ` +
-      `CPU µs per query: SQL ${(1e6 / sql).toFixed(0)}, engine ${(1e6 / engine).toFixed(0)}, one-row table ${statement.toFixed(0)} (load ${loadavg()[0]!.toFixed(2)})`,
+    `CPU µs per query: SQL ${sql.toFixed(0)}, engine ${engine.toFixed(0)}, SQL − engine ${(sql - engine).toFixed(0)}, ` +
+      `one-row table ${statement.toFixed(0)}; SQL/engine q per CPU-second ${(engine / sql).toFixed(3)} (load ${loadavg()[0]!.toFixed(2)})`,
   );
 }
 await storage.close();
