@@ -43,7 +43,11 @@ export interface HeapReader {
   blocks(fromBlock?: number): Iterable<HeapBlock>;
   /** Numbers of the stored blocks that hold visible rows (reads keys only). */
   blockNumbers(): Iterable<number>;
-  readBlock(block: number): Uint8Array | undefined;
+  /**
+   * The bytes of a stored block. `transient`: lmdb-js's reused read buffer instead of a copy, valid only until
+   * the next LMDB read on this thread — for callers that decode what they need at once (no 64 KiB allocation).
+   */
+  readBlock(block: number, transient?: boolean): Uint8Array | undefined;
   /** Deleted slots of a block (bit set = deleted), or undefined when none. */
   tombstones(block: number): Uint8Array | undefined;
 }
@@ -360,9 +364,12 @@ export class LmdbHeapReader implements HeapReader {
     }
   }
 
-  readBlock(block: number): Uint8Array | undefined {
+  readBlock(block: number, transient = false): Uint8Array | undefined {
     if (block * rowsPerBlock >= this.rowIdLimit) return undefined;
-    return this.environment.heap.get(heapKey(this.storageId, block), this.options);
+    if (!transient) return this.environment.heap.get(heapKey(this.storageId, block), this.options);
+    const value = (this.environment.heap as unknown as FastBinaryGet).getBinaryFast(heapKey(this.storageId, block), this.options);
+    // As in readIndexEntry: a view of exactly the value (the reused buffer's `length` is overridden).
+    return value === undefined ? undefined : value.subarray(0, value.length);
   }
 
   tombstones(block: number): Uint8Array | undefined {
