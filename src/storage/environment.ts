@@ -52,8 +52,8 @@ export class SharedEnvironment {
   orphanCheckDone = false;
   /**
    * Decoded catalog records of one catalog generation, shared by this process's snapshots (view.ts): every
-   * commit that publishes catalog changes bumps the generation stored in `meta`, so records decoded under a
-   * generation stay right for every snapshot that reads the same generation, whichever process committed.
+   * commit bumps the generation stored in `meta`, so records decoded under a generation stay right for every
+   * snapshot that reads the same generation, whichever process committed.
    */
   readonly catalogRecords: { generation: number; readonly entries: Map<string, unknown> } = { generation: -1, entries: new Map() };
 

@@ -142,6 +142,14 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** Cached lookups per generation, misses included (a catalog is small; names asked for that do not exist are not). */
+const maxCachedCatalogLookups = 10_000;
+
+function remember(records: Map<string, unknown>, name: string, value: unknown): void {
+  if (records.size >= maxCachedCatalogLookups) records.clear();
+  records.set(name, value);
+}
+
 /**
  * A snapshot's catalog: the committed catalog as its LMDB read transaction sees it, with decoded records taken
  * from (and added to) the process's record cache of the snapshot's catalog generation (SharedEnvironment
@@ -177,7 +185,7 @@ class SnapshotCatalog implements CatalogLayer {
     const name = catalogKeyString(key);
     if (records.has(name)) return records.get(name);
     const value = deepFreeze(this.committed.get(key));
-    records.set(name, value);
+    remember(records, name, value);
     return value;
   }
 
@@ -188,7 +196,7 @@ class SnapshotCatalog implements CatalogLayer {
     let entries = records.get(name) as { key: CatalogKey; value: unknown }[] | undefined;
     if (entries === undefined) {
       entries = deepFreeze(this.committed.range(start, end));
-      records.set(name, entries);
+      remember(records, name, entries);
     }
     // A copy: callers may sort or filter what they get.
     return entries.slice();
