@@ -111,7 +111,7 @@ describe('catalog records cached between statements', () => {
     expect(await rowsOf(a)).toEqual(expected);
   });
 
-  it("sees DDL committed by another process at its next statement", async () => {
+  it('sees DDL committed by another process at its next statement', async () => {
     const { a } = await twoHandles();
     await a.query('CREATE INDEX t_seq_idx ON t USING gin (seq kmersearch_dna2_gin_ops_int2)');
     const expected = await rowsOf(a);
@@ -126,15 +126,15 @@ describe('catalog records cached between statements', () => {
   }, 60_000);
 });
 
-const child = fileURLToPath(new URL('./fixtures/run-script.ts', import.meta.url));
+const childScript = fileURLToPath(new URL('./fixtures/run-script.ts', import.meta.url));
 
 /** Runs a script in another process (at most 30 s). */
 function runInChild(path: string, script: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const process_ = spawn(process.execPath, ['--import', 'tsx', child, path, script], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
+    const child = spawn(process.execPath, ['--import', 'tsx', childScript, path, script], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
     let stderr = '';
-    process_.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    process_.on('error', reject);
-    process_.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`child failed (${String(code)}): ${stderr}`))));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`child failed (${String(code)}): ${stderr}`))));
   });
 }
