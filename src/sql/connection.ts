@@ -48,7 +48,7 @@ export class Connection {
   constructor(
     storage: StorageEngine,
     private readonly catalog: FunctionCatalog,
-    options: { readonly indexCacheSize?: number | undefined } = {},
+    options: { readonly indexCacheSize: number },
   ) {
     this.session = new Session({
       extractQueryKeys: (text, layout) => queryKeysOf(layout, text, this.queryExtractor),
@@ -58,7 +58,7 @@ export class Connection {
     this.highFrequency = new HighFrequencyState(this.settings);
     this.transaction = new TransactionState(storage);
     this.databaseName = storage.temporary ? undefined : basename(storage.path);
-    this.indexes = new IndexWorkspace(storage, options.indexCacheSize ?? 0);
+    this.indexes = new IndexWorkspace(storage, options.indexCacheSize);
   }
 
   /** Runs one statement. `source` is the text the statement's locations point into. */

@@ -123,12 +123,15 @@ export function compileBitmapHeapScan(node: BitmapHeapScanNode, compiler: PlanCo
     let rows: Row[] = [];
     let block = -1;
     let bytes: Uint8Array | undefined;
+    // Without a filter nothing reads storage between a block's read and the decoding of its cells (until the next
+    // yield, after which the block is read again), so the block can stay in lmdb-js's reused buffer.
+    const transient = filter === undefined;
     for (let position = 0; position < found.count; position++) {
       const rowId = found.rowIds[position] as number;
       // Row ids ascend: each block is read once, and only the cells the plan reads are decoded.
       if (Math.floor(rowId / rowsPerBlock) !== block) {
         block = Math.floor(rowId / rowsPerBlock);
-        bytes = heap.readBlock(block);
+        bytes = heap.readBlock(block, transient);
       }
       if (bytes === undefined) throw new KmerSearchError(SqlState.dataCorrupted, `heap block ${block} of table "${node.table.name}" is missing`);
       const slot = rowId % rowsPerBlock;
@@ -141,6 +144,8 @@ export function compileBitmapHeapScan(node: BitmapHeapScanNode, compiler: PlanCo
       if (rows.length >= fetchRows) {
         yield rows;
         rows = [];
+        // Whoever ran while this scan was suspended may have read storage: read the block again.
+        block = -1;
         runtime.checkCancelled();
         if (runtime.eventLoop.due) yield PAUSE;
       }

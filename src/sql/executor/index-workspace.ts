@@ -22,10 +22,10 @@ export class IndexWorkspace {
   private searcherInstance: GinSearcher | undefined;
   private closed = false;
 
-  /** `pageCacheBytes`: index pages kept in memory across searches (0: none, src/gin's default). */
+  /** `pageCacheBytes`: index pages kept in memory across searches (OpenOptions.indexCacheSize). */
   constructor(
     readonly database: IndexDatabase,
-    private readonly pageCacheBytes = 0,
+    private readonly pageCacheBytes: number,
   ) {}
 
   /** The handle's searcher; its page cache is allocated here, on the first index scan. */
