@@ -54,6 +54,7 @@ export const SqlState = {
   diskFull: '53100',
   outOfMemory: '53200',
   programLimitExceeded: '54000',
+  statementTooComplex: '54001',
   undefinedFile: '58P01',
   duplicateFile: '58P02',
   ioError: '58030',
@@ -104,9 +105,29 @@ export class KmerSearchError extends Error {
   }
 }
 
-/** Turns anything thrown into a KmerSearchError: foreign errors become XX000 with their message kept. */
+/**
+ * PostgreSQL's answer to input nested too deeply for its stack (`check_stack_depth`). The parser raises it past its
+ * nesting limit; a JavaScript stack overflow anywhere else in a statement (say, binding a chain of 100,000 `+`,
+ * which the parser builds without recursion) becomes the same error through asKmerSearchError.
+ */
+export function stackDepthLimitExceeded(): KmerSearchError {
+  return new KmerSearchError(SqlState.statementTooComplex, 'stack depth limit exceeded', {
+    hint: 'Increase the configuration parameter "max_stack_depth" (currently 2048kB), after ensuring the platform\'s stack depth limit is adequate.',
+  });
+}
+
+/** V8's message for a stack overflow (a RangeError; other RangeErrors are program errors, hence XX000). */
+function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && error.message === 'Maximum call stack size exceeded';
+}
+
+/**
+ * Turns anything thrown into a KmerSearchError: a stack overflow becomes 54001 (stackDepthLimitExceeded), other
+ * foreign errors XX000 with their message kept.
+ */
 export function asKmerSearchError(error: unknown): KmerSearchError {
   if (error instanceof KmerSearchError) return error;
+  if (isStackOverflow(error)) return stackDepthLimitExceeded();
   if (error instanceof Error) {
     return new KmerSearchError(SqlState.internalError, error.message, { cause: error });
   }
