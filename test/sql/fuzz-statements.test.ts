@@ -395,3 +395,71 @@ describe('what JavaScript callers can pass besides SQL text', () => {
     );
   });
 });
+
+describe('parameters are values, never SQL', () => {
+  const payload = fc.oneof(
+    fc.constantFrom(
+      "'; DROP TABLE e; --",
+      "'); DELETE FROM e; --",
+      "\\'; DROP TABLE e; --",
+      "' OR '1'='1",
+      '$1',
+      '$$; DROP TABLE e; $$',
+      '1; DROP TABLE e',
+      '*/ DROP TABLE e /*',
+      "E'\\x00'",
+      '\\',
+      '\\\\',
+      "''",
+      '"e"',
+      'ACGT',
+      'ACGT; DROP TABLE e',
+      '\0',
+      'a\0b',
+      '\uD800',
+    ),
+    fc.string({ unit: 'binary', maxLength: 20 }),
+  );
+  const hostileString = fc.array(payload, { minLength: 1, maxLength: 4 }).map((pieces) => pieces.join(''));
+  /** PostgreSQL cannot store NUL in text, nor a lone surrogate (it is not UTF-8): 22021. */
+  const storable = (value: string): boolean => !value.includes('\0') && value === Buffer.from(value, 'utf8').toString('utf8');
+
+  it('round-trip through SELECT, INSERT and WHERE unchanged, and leave the other tables alone', { timeout: fuzzTestTimeout }, async () => {
+    await database.query('CREATE TABLE notes (id int PRIMARY KEY, body text, seq dna2)');
+    const others = (parts: Map<string, string>): string[] => [...parts].filter(([key]) => key !== 'table notes').map(([key, value]) => `${key}=${value}`);
+    const reference = others(digest(database));
+    let id = 0;
+    try {
+      await fc.assert(
+        fc.asyncProperty(hostileString, async (value) => {
+          id++;
+          expect((await database.query('SELECT $1::text AS value, length($1) AS characters', [value])).rows).toEqual([{ value, characters: [...value].length }]);
+          expect((await database.query('SELECT $1 AS value', [value])).rows).toEqual([{ value }]);
+          expect((await database.query('SELECT count(*) AS n FROM e WHERE name = $1 OR $1 IS NULL', [value])).rows).toEqual([
+            { n: ['one', 'two'].includes(value) ? 1 : 0 },
+          ]);
+          const insert = database.query('INSERT INTO notes (id, body) VALUES ($1, $2)', [id, value]);
+          if (storable(value)) {
+            await insert;
+            expect((await database.query('SELECT body FROM notes WHERE id = $1', [id])).rows).toEqual([{ body: value }]);
+            expect((await database.query('SELECT id FROM notes WHERE body = $1', [value])).rows).toEqual([{ id }]);
+          } else {
+            await expect(insert).rejects.toMatchObject({ code: '22021' });
+            expect((await database.query('SELECT count(*) AS n FROM notes WHERE id = $1', [id])).rows).toEqual([{ n: 0 }]);
+          }
+          // As a DNA value the string is input to dna2's input function, and fails there unless it is DNA.
+          const dna = database.query('UPDATE notes SET seq = $1 WHERE id = $2', [value, id]);
+          if (/^[ACGTUacgtu]*$/.test(value)) await dna;
+          else await expect(dna).rejects.toMatchObject({ code: expect.stringMatching(/^22(P02|021)$/) });
+          await database.query('DELETE FROM notes WHERE id = $1', [id]);
+          expect(others(digest(database))).toEqual(reference);
+        }),
+        fuzzParameters(200, 6),
+      );
+    } finally {
+      await database.query('DROP TABLE notes');
+    }
+    pristine = digest(database);
+    current = pristine;
+  });
+});
