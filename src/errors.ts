@@ -116,18 +116,34 @@ export function stackDepthLimitExceeded(): KmerSearchError {
   });
 }
 
-/** V8's message for a stack overflow (a RangeError; other RangeErrors are program errors, hence XX000). */
-function isStackOverflow(error: unknown): boolean {
-  return error instanceof RangeError && error.message === 'Maximum call stack size exceeded';
-}
+/**
+ * V8's RangeErrors for a value larger than it can hold (a string beyond buffer.constants.MAX_STRING_LENGTH, an
+ * array or buffer too large to allocate), reached by data rather than by a bug: `replace()` or `string_agg` of
+ * big inputs. PostgreSQL's answer to a value past its 1 GB limit is `out of memory` with SQLSTATE 54000
+ * (enlargeStringInfo); these get the same code and text, with V8's reason as the DETAIL.
+ */
+const valueTooLargeMessages: ReadonlySet<string> = new Set([
+  'Invalid string length',
+  'Invalid array length',
+  'Array buffer allocation failed',
+]);
 
 /**
- * Turns anything thrown into a KmerSearchError: a stack overflow becomes 54001 (stackDepthLimitExceeded), other
- * foreign errors XX000 with their message kept.
+ * Turns anything thrown into a KmerSearchError: a stack overflow becomes 54001 (stackDepthLimitExceeded), a value
+ * too large for V8 54000 `out of memory`, other foreign errors XX000 with their message kept.
  */
 export function asKmerSearchError(error: unknown): KmerSearchError {
   if (error instanceof KmerSearchError) return error;
-  if (isStackOverflow(error)) return stackDepthLimitExceeded();
+  if (error instanceof RangeError) {
+    if (error.message === 'Maximum call stack size exceeded') return stackDepthLimitExceeded();
+    // `Invalid typed array length: <n>` carries the length.
+    if (valueTooLargeMessages.has(error.message) || error.message.startsWith('Invalid typed array length')) {
+      return new KmerSearchError(SqlState.programLimitExceeded, 'out of memory', {
+        detail: `The value is larger than the JavaScript engine can hold (${error.message}).`,
+        cause: error,
+      });
+    }
+  }
   if (error instanceof Error) {
     return new KmerSearchError(SqlState.internalError, error.message, { cause: error });
   }
