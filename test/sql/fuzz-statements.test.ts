@@ -136,8 +136,11 @@ function digest(database: KmerSearch): Map<string, string> {
   return parts;
 }
 
-/** How long one generated statement may run before it is cancelled (57014 is an acceptable outcome). */
-const statementBudgetMilliseconds = 3000;
+/**
+ * How long one generated statement may run before statement_timeout cancels it (57014 is an acceptable outcome).
+ * statement_timeout rather than an AbortSignal: pg_sleep blocks the thread, so only a deadline can stop it.
+ */
+const statementBudget = 'SET statement_timeout = 3000';
 
 let database: KmerSearch;
 let pristine: Map<string, string>;
@@ -171,6 +174,7 @@ async function restoreFixture(after: Map<string, string>): Promise<void> {
 beforeAll(async () => {
   database = await KmerSearch.open();
   for (const fixture of Object.values(fixtureTables)) await database.exec(fixture);
+  await database.query(statementBudget);
   pristine = digest(database);
   current = pristine;
   return async () => database.close();
@@ -185,7 +189,7 @@ async function checkStatement(sql: string, parameters?: readonly unknown[]): Pro
   if (!isHarmless(sql)) return;
   let failure: unknown;
   try {
-    await database.query(sql, parameters, { signal: AbortSignal.timeout(statementBudgetMilliseconds), onNotice: () => undefined });
+    await database.query(sql, parameters, { onNotice: () => undefined });
   } catch (error) {
     failure = error;
   }
@@ -203,6 +207,7 @@ async function checkStatement(sql: string, parameters?: readonly unknown[]): Pro
   }
   await database.query('ROLLBACK', [], { onNotice: () => undefined });
   await database.query('RESET ALL');
+  await database.query(statementBudget);
   const after = digest(database);
   if (failure !== undefined) expect(after, `the failing statement ${JSON.stringify(sql)} changed the database`).toEqual(current);
   if (!sameDigest(after, pristine)) {
@@ -352,6 +357,23 @@ describe('deep and wide statements end with 54001 or a result, never a crash', (
     expect(result.rows).toEqual([{ value: 7 }]);
     expect(performance.now() - started).toBeLessThan(5000);
   });
+});
+
+describe('values too large for JavaScript end with 54000 out of memory, as PostgreSQL past its 1 GB limit', () => {
+  // Regression: both were XX000 "Invalid string length".
+  for (const sql of [
+    "SELECT replace(repeat('a', 100000), 'a', repeat('b', 100000))",
+    "SELECT length(string_agg(repeat('a', 1000000), '')) FROM generate_series(1, 1000)",
+  ]) {
+    it(sql, async () => {
+      await expect(database.query(sql)).rejects.toMatchObject({
+        code: '54000',
+        message: 'out of memory',
+        detail: 'The value is larger than the JavaScript engine can hold (Invalid string length).',
+      });
+      expect((await database.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    });
+  }
 });
 
 describe('what JavaScript callers can pass besides SQL text', () => {
