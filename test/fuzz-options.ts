@@ -9,8 +9,10 @@
  *   `FUZZ_RUNS=100000 FUZZ_SEED=random npx vitest run test/sql/fuzz-statements.test.ts`.
  *
  * A failure prints fast-check's seed, path and shrunk counterexample; `FUZZ_SEED` plus fast-check's `path`
- * replays it.
+ * replays it. When the process itself dies (out of memory, a native crash) there is no counterexample: then
+ * `FUZZ_TRACE=<file>` appends every input to the file before it runs, and the file's last line is the culprit.
  */
+import { appendFileSync } from 'node:fs';
 import type fc from 'fast-check';
 
 const defaultSeed = 20261122;
@@ -58,3 +60,10 @@ export function fuzzParameters<Values>(runs: number, salt: number): fc.Parameter
 
 /** A per-test timeout for vitest that leaves room for the property's time limit, or none in a deep run. */
 export const fuzzTestTimeout = deepFuzzing ? 24 * 60 * 60 * 1000 : 60_000;
+
+const traceFile = process.env.FUZZ_TRACE;
+
+/** Appends `input` to the FUZZ_TRACE file, if one is set (synchronously: the next step may kill the process). */
+export function traceInput(input: string): void {
+  if (traceFile !== undefined && traceFile !== '') appendFileSync(traceFile, `${JSON.stringify(input)}\n`);
+}

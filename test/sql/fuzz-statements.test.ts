@@ -15,7 +15,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { KmerSearch, KmerSearchError } from '../../src/index.js';
 import { reservedKeywords, splitScript, tokenize, type Token } from '../../src/sql/lexer.js';
 import type { StorageEngine } from '../../src/storage/index.js';
-import { fuzzParameters, fuzzTestTimeout } from '../fuzz-options.js';
+import { fuzzParameters, fuzzTestTimeout, traceInput } from '../fuzz-options.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // The corpus: statements of the golden scripts and of docs/sql.md
@@ -187,6 +187,7 @@ beforeAll(async () => {
  */
 async function checkStatement(sql: string, parameters?: readonly unknown[]): Promise<void> {
   if (!isHarmless(sql)) return;
+  traceInput(sql);
   let failure: unknown;
   try {
     await database.query(sql, parameters, { onNotice: () => undefined });
@@ -312,6 +313,34 @@ describe('hostile statements through KmerSearch.query', () => {
   });
 });
 
+describe('random calls of the builtin functions', () => {
+  const functionNames = [
+    'abs', 'bit_length', 'btrim', 'char_length', 'decode', 'encode', 'floor', 'generate_series', 'hashtext', 'hashtextextended',
+    'kmersearch_matchscore', 'kmersearch_dna2_match', 'kmersearch_dna4_match', 'kmersearch_dna2_cmp', 'kmersearch_dna4_hash_extended',
+    'kmersearch_dna2_to_bytea', 'kmersearch_query_kmer_cache_stats', 'kmersearch_show_buildno', 'left', 'length', 'lower', 'lpad',
+    'ltrim', 'md5', 'mod', 'nuc_length', 'nullif', 'octet_length', 'position', 'repeat', 'replace', 'reverse', 'right', 'round', 'rpad',
+    'rtrim', 'sqrt', 'starts_with', 'strpos', 'to_hex', 'trunc', 'upper', 'coalesce', 'greatest', 'least', 'concat', 'substring',
+    'count', 'sum', 'avg', 'min', 'max', 'string_agg', 'current_setting', 'set_config', 'nextval', 'currval', 'setval',
+  ];
+  const argument = fc.letrec<{ value: string }>((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.constantFrom('NULL', '0', '-1', '1', '2147483647', '-2147483648', '9223372036854775807', '1e308', "'NaN'::float8", '0.5', '1e131071', '-0.0'),
+      fc.constantFrom("'ACGT'", "''", "'ACGT'::dna2", "'NNNN'::dna4", "'\\xff'::bytea", "'hex'", "'base64'", 'true', 'seq', 'name', 'id', "'seqs'", "'kmersearch.kmer_size'"),
+      fc.string({ unit: 'binary', maxLength: 8 }).map((text) => `'${text.replaceAll("'", "''")}'`),
+      fc.integer({ min: 0, max: 100_000_000 }).map(String),
+      fc.tuple(fc.constantFrom(...functionNames), fc.array(tie('value'), { maxLength: 3 })).map(([name, args]) => `${name}(${args.join(', ')})`),
+    ),
+  })).value;
+  const call = fc
+    .tuple(fc.constantFrom(...functionNames), fc.array(argument, { maxLength: 4 }), fc.constantFrom('', ' FROM seqs', ' FROM reads GROUP BY id', ' FROM seqs WHERE seq =% \'ACGTACGT\''))
+    .map(([name, args, from]) => `SELECT ${name}(${args.join(', ')})${from}`);
+
+  it('give a result or a typed error and change nothing', { timeout: fuzzTestTimeout }, async () => {
+    await fc.assert(fc.asyncProperty(call, (sql) => checkStatement(sql)), fuzzParameters(300, 7));
+  });
+});
+
 describe('deep and wide statements end with 54001 or a result, never a crash', () => {
   const depth = 100_000;
   const cases: [string, string][] = [
@@ -374,6 +403,26 @@ describe('values too large for JavaScript end with 54000 out of memory, as Postg
       expect((await database.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
     });
   }
+});
+
+describe('big values are built in one piece, not character by character', () => {
+  // Regression: lpad appended one character at a time; 3 rows of lpad(…, 61150448) ran the 4 GB heap out (a crash).
+  it('lpad and rpad to 50 million characters', async () => {
+    const result = await database.query("SELECT length(lpad('x', 50000000, 'ab')) AS l, length(rpad('x', 50000000)) AS r, right(lpad('x', 50000000, 'ab'), 3) AS tail");
+    expect(result.rows).toEqual([{ l: 50_000_000, r: 50_000_000, tail: 'bax' }]);
+  });
+
+  // Regression: encode, decode and bytea output appended per byte (12 s and 1.9 GB for 30 MB; more ran out of heap).
+  it('encode and decode of a 5 MB bytea in every format, and its text output', async () => {
+    const result = await database.query(`
+      SELECT length(v) AS bytes, length(encode(v, 'hex')) AS hex, length(encode(v, 'escape')) AS escape,
+             length(encode(v, 'base64')) AS base64, length(v::text) AS text,
+             decode(encode(v, 'base64'), 'base64') = v AS base64_round_trip, decode(encode(v, 'escape'), 'escape') = v AS escape_round_trip
+      FROM (SELECT decode(repeat('00ff5c41', 1250000), 'hex') AS v) AS b`);
+    expect(result.rows).toEqual([
+      { bytes: 5_000_000, hex: 10_000_000, escape: 13_750_000, base64: 6_754_387, text: 10_000_002, base64_round_trip: true, escape_round_trip: true },
+    ]);
+  });
 });
 
 describe('what JavaScript callers can pass besides SQL text', () => {
