@@ -67,7 +67,7 @@ function hexDecode(text: string): Uint8Array {
   return output.slice(0, length);
 }
 
-/** esc_encode: NUL and bytes ≥ 0x80 as `\\ooo`, a backslash doubled. */
+/** esc_encode: NUL and bytes ≥ 0x80 as `\ooo`, a backslash doubled. */
 function escapeEncode(bytes: Uint8Array): string {
   let size = 0;
   for (const byte of bytes) size += byte === 0 || byte >= 0x80 ? 4 : byte === 0x5c ? 2 : 1;
