@@ -147,13 +147,13 @@ let pristine: Map<string, string>;
 let current: Map<string, string>;
 
 /**
- * Puts the fixture back after a statement that succeeded and changed it: tables and sequences it created are
- * dropped, fixture tables it changed are created anew (only those: CREATE INDEX costs).
+ * Puts the fixture back after a statement that succeeded and changed it: tables it created are dropped, fixture
+ * tables it changed are created anew (only those: CREATE INDEX costs). A sequence it created stays (there is no
+ * DROP SEQUENCE); the restored state becomes the new reference.
  */
 async function restoreFixture(after: Map<string, string>): Promise<void> {
   const snapshot = storageOf(database).beginRead();
   const tables = snapshot.listTables().map((table) => table.name);
-  const sequences = snapshot.listSequences().map((sequence) => sequence.name);
   snapshot.close();
   for (const table of tables) {
     const fixture = fixtureTables[table];
@@ -163,11 +163,6 @@ async function restoreFixture(after: Map<string, string>): Promise<void> {
   }
   for (const [table, fixture] of Object.entries(fixtureTables)) {
     if (after.get(`table ${table}`) !== pristine.get(`table ${table}`)) await database.exec(fixture);
-  }
-  for (const sequence of sequences) {
-    if (!pristine.get('sequences')?.split(',').includes(sequence)) {
-      await database.query(`DROP SEQUENCE IF EXISTS ${quoteIdentifier(sequence)} CASCADE`);
-    }
   }
 }
 
