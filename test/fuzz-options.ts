@@ -17,7 +17,7 @@ import type fc from 'fast-check';
 
 const defaultSeed = 20261122;
 /** Wall-clock budget of one property in a default run: it stops early (and passes) when the budget is spent. */
-const defaultTimeLimitMilliseconds = 4000;
+const defaultTimeLimitMilliseconds = 3000;
 
 function seedFromEnvironment(): number {
   const text = process.env.FUZZ_SEED;

@@ -76,7 +76,7 @@ describe('COPY FROM STDIN with hostile data', () => {
         // A COPY that succeeded is undone, so that every run starts from the same tables.
         await database.exec("DELETE FROM s; DELETE FROM s4; DELETE FROM rows WHERE label IS DISTINCT FROM 'kept' OR n <> 1;");
       }),
-      fuzzParameters(300, 51),
+      fuzzParameters(200, 51),
     );
   });
 });
