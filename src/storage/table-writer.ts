@@ -84,18 +84,25 @@ export class TableWriter {
     const existingRows = this.rowIdLimit - block * rowsPerBlock;
     const columns: ColumnValue[][] = table.columns.map(() => []);
     let byteSize = emptyBlockSize(table.columns.length);
+    // A rolled-back or killed statement may have left rows after the published ones in the last block. Readers
+    // ignore them only while the block stays the last one: if this writer closes the block early (by size) and
+    // publishes rows of the next block, those slots would fall below the new limit. So such a block starts dirty
+    // and is rewritten with exactly its published rows before it can be closed.
+    let staleRows = false;
     if (existingRows > 0) {
       const bytes = this.buffer.readBlock(this.storageId, block);
-      if (bytes === undefined || readBlockHeader(bytes).rowCount < existingRows) {
+      const storedRows = bytes === undefined ? 0 : readBlockHeader(bytes).rowCount;
+      if (bytes === undefined || storedRows < existingRows) {
         throw new KmerSearchError(SqlState.dataCorrupted, `heap block ${block} of table "${table.name}" is missing`);
       }
+      staleRows = storedRows > existingRows;
       table.columns.forEach((column, index) => {
         const values = decodeBlockColumn(bytes, index, existingRows);
         columns[index] = values;
         for (const value of values) byteSize += encodedValueSize(column.type.name, value);
       });
     }
-    this.builder = { block, rowCount: existingRows, columns, byteSize, dirty: false };
+    this.builder = { block, rowCount: existingRows, columns, byteSize, dirty: staleRows };
     return this.builder;
   }
 
