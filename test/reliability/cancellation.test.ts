@@ -60,13 +60,19 @@ async function cpuDuring(milliseconds: number): Promise<number> {
 
 type Cancel = 'signal' | 'statement_timeout';
 
-/** How long `sql` takes to completion here (then `undo` removes its effect): cancellations land at a third of it. */
+/**
+ * How long `sql` takes to completion here (then `undo` removes its effect), the shorter of two runs (the second
+ * finds the query's keys cached): cancellations land at a third of it.
+ */
 async function durationOf(db: KmerSearch, sql: string, undo: string): Promise<number> {
-  const started = performance.now();
-  await db.query(sql);
-  const duration = performance.now() - started;
-  await db.exec(undo);
-  return duration;
+  let shortest = Number.POSITIVE_INFINITY;
+  for (let run = 0; run < 2; run++) {
+    const started = performance.now();
+    await db.query(sql);
+    shortest = Math.min(shortest, performance.now() - started);
+    await db.exec(undo);
+  }
+  return shortest;
 }
 
 /**

@@ -130,6 +130,7 @@ describe('one writer and several readers in other processes', () => {
     await setup.close();
     const holder = child('holder', path, '2500');
     await holder.waitForLine((line) => line === 'holding', 30_000);
+    const holdingSeenAt = performance.now();
 
     const impatient = await KmerSearch.open({ path, lockTimeoutMs: 200 });
     const patient = await KmerSearch.open({ path });
@@ -152,7 +153,9 @@ describe('one writer and several readers in other processes', () => {
       expect(holder.lines).not.toContain('released');
       // The default timeout (30 s) outlasts the holder: the statement waits, then commits after it.
       await patient.query(`INSERT INTO t VALUES (2, 1, 0, 'ACGT')`);
-      expect(holder.lines).toContain('released');
+      // The holder keeps the lock 2.5 s after saying so (its `released` line may arrive after our commit).
+      expect(performance.now() - holdingSeenAt).toBeGreaterThan(2000);
+      await holder.waitForLine((line) => line === 'released');
       expect((await patient.query('SELECT batch FROM t ORDER BY batch')).rows).toEqual([{ batch: 0 }, { batch: 2 }]);
       expect(await holder.exited).toEqual({ code: 0, signal: null });
     } finally {
