@@ -6,8 +6,16 @@ import type * as ast from './ast.js';
 
 export type AccessMode = 'none' | 'read' | 'write';
 
-/** Functions whose calls make a query a writer (they advance sequences in the write transaction). */
-const writingFunctions: ReadonlySet<string> = new Set(['nextval', 'setval']);
+/**
+ * Functions whose calls make a query a writer: they advance sequences, or store and remove high-frequency
+ * analyses, in the write transaction.
+ */
+const writingFunctions: ReadonlySet<string> = new Set([
+  'nextval',
+  'setval',
+  'kmersearch_perform_highfreq_analysis',
+  'kmersearch_undo_highfreq_analysis',
+]);
 
 function callsWritingFunction(node: unknown): boolean {
   if (Array.isArray(node)) return node.some(callsWritingFunction);
@@ -20,7 +28,22 @@ function callsWritingFunction(node: unknown): boolean {
   return Object.values(node).some(callsWritingFunction);
 }
 
+/**
+ * Access modes of statements already seen: syntax trees are frozen and the handle's statement cache hands the
+ * same tree to every run of a text, so a search loop walks its tree for nextval/setval once, not per statement.
+ */
+const knownModes = new WeakMap<ast.Statement, AccessMode>();
+
 export function accessModeOf(statement: ast.Statement): AccessMode {
+  let mode = knownModes.get(statement);
+  if (mode === undefined) {
+    mode = findAccessMode(statement);
+    knownModes.set(statement, mode);
+  }
+  return mode;
+}
+
+function findAccessMode(statement: ast.Statement): AccessMode {
   switch (statement.kind) {
     case 'insert':
     case 'update':

@@ -7,25 +7,25 @@
  */
 import { GinSearcher } from '../../gin/index.js';
 import { WorkerPool } from '../../parallel/index.js';
-import type { SpillFile } from '../../storage/index.js';
+import type { SpillCleanupResult, SpillFile } from '../../storage/index.js';
 
-/** What index builds need from the open database. */
+/** What index builds and the analysis need from the open database. */
 export interface IndexDatabase {
   readonly path: string;
   createSpillFile(label?: string): SpillFile;
+  /** kmersearch_delete_tempfiles(). */
+  deleteLeftoverSpillFiles(): SpillCleanupResult;
 }
 
 export class IndexWorkspace {
   private pool: WorkerPool | null = null;
   private searcherInstance: GinSearcher | undefined;
   private closed = false;
-  /** The reference warns once per session about preclude_highfreq_kmer without an analysis (core §3.6). */
-  analysisWarningGiven = false;
 
-  /** `pageCacheBytes`: index pages kept in memory across searches (0: none, src/gin's default). */
+  /** `pageCacheBytes`: index pages kept in memory across searches (OpenOptions.indexCacheSize). */
   constructor(
     readonly database: IndexDatabase,
-    private readonly pageCacheBytes = 0,
+    private readonly pageCacheBytes: number,
   ) {}
 
   /** The handle's searcher; its page cache is allocated here, on the first index scan. */

@@ -7,6 +7,9 @@
  * - kmersearch.ts — the reference's functions: `=%` matching and matchscore over the session's caches, the
  *   DNA byte/length/hash/compare functions, SIMD and build number, cache statistics, free and summary rows;
  * - index-catalog.ts — the rows of the system views kmersearch_index_info and kmersearch_gin_index_meta;
+ * - high-frequency-cache.ts — the global and parallel high-frequency cache load/free functions;
+ * - analysis.ts, actions.ts — the high-frequency analysis functions (statement actions run by the executor) and
+ *   the rows of kmersearch_highfreq_kmer, kmersearch_highfreq_kmer_meta and kmersearch_analysis_status;
  * - text.ts, encoding.ts, math.ts (+ numeric-math.ts), system.ts — PostgreSQL 15 builtins;
  * - conditional.ts, common-type.ts — COALESCE, GREATEST, LEAST, NULLIF and select_common_type;
  * - resolution.ts — resolveFunctionCall (42883 / 42725);
@@ -15,10 +18,12 @@
  * Aggregates are not here (types/aggregates.ts), nor operators on builtin types without session state
  * (types/operators.ts).
  */
+import { analysisFunctions } from './analysis.js';
 import { conditionalFunctions } from './conditional.js';
 import type { FunctionCatalog, FunctionOperator, SqlFunction } from './contract.js';
 import { FunctionRegistry } from './define.js';
 import { encodingFunctions } from './encoding.js';
+import { highFrequencyCacheFunctions } from './high-frequency-cache.js';
 import { indexCatalogFunctions } from './index-catalog.js';
 import { kmersearchFunctions, kmersearchOperators } from './kmersearch.js';
 import { mathFunctions } from './math.js';
@@ -47,6 +52,8 @@ export {
   highFrequencyExclusionFor,
 } from './kmersearch.js';
 export { KMERSEARCH_VERSION, VERSION_STRING } from './system.js';
+export { actionCallKey, actionFunctionNames } from './actions.js';
+export { ANALYSIS_RESULT_TYPE, DELETE_TEMPFILES_TYPE, DROP_RESULT_TYPE, recordOf } from './analysis.js';
 
 class Catalog implements FunctionCatalog {
   private readonly registry = new FunctionRegistry();
@@ -76,6 +83,8 @@ export function createFunctionCatalog(): FunctionCatalog {
     [
       ...kmersearchFunctions(),
       ...indexCatalogFunctions(),
+      ...highFrequencyCacheFunctions(),
+      ...analysisFunctions(),
       ...textFunctions(),
       ...encodingFunctions(),
       ...mathFunctions(),
