@@ -7,8 +7,8 @@
  *   (killed after its commit but before the marker was read) — never a part of a statement;
  * - the kmersearch indexes are the committed ones, and each search gives the same rows through the index as
  *   sequentially;
- * - `kmersearch_delete_tempfiles` (the storage engine's `deleteLeftoverSpillFiles`) removes the spill files the
- *   killed process left, after which none remains, and nothing unreachable is left in the data file.
+ * - `SELECT * FROM kmersearch_delete_tempfiles()` removes exactly the spill files the killed process left, after
+ *   which none remains, and nothing unreachable is left in the data file.
  *
  * Kill points (statement, delay after it began or after its first spill file appeared) are drawn from a seeded
  * generator: the same seed gives the same plan (`KMERSEARCH_CRASH_SEED=<n>` replays one); where exactly a delay
@@ -161,6 +161,7 @@ export interface Verification {
 export async function verifyAfterCrash(operation: Operation, path: string, candidates: readonly Model[], search: string): Promise<Verification> {
   const db = await KmerSearch.open({ path });
   let state: number;
+  let leftover: string[] = [];
   try {
     await db.exec(operation.session);
     const found = await readTables(db, operation);
@@ -173,15 +174,15 @@ export async function verifyAfterCrash(operation: Operation, path: string, candi
     const indexes = (await db.queryText('SELECT index_oid::regclass FROM kmersearch_index_info')).rows.map((row) => row[0]);
     expect(indexes.sort()).toEqual([...model.indexes].sort());
     await expectSameOnBothPaths(db, search, model.indexes.size > 0);
+    leftover = spillFiles(path);
+    const cleanup = await db.query('SELECT deleted_count, error_count FROM kmersearch_delete_tempfiles()');
+    expect(cleanup.rows).toEqual([{ deleted_count: leftover.length, error_count: 0 }]);
+    expect(spillFiles(path)).toEqual([]);
   } finally {
     await db.close();
   }
-  const leftover = spillFiles(path);
   const storage = await StorageEngine.open(path);
   try {
-    const cleanup = storage.deleteLeftoverSpillFiles();
-    expect({ deleted: cleanup.deletedCount, errors: cleanup.errorCount }).toEqual({ deleted: leftover.length, errors: 0 });
-    expect(spillFiles(path)).toEqual([]);
     // Opening swept the killed statement's blocks and index pages: nothing unreachable remains.
     expect(await storage.reclaimSpace()).toEqual({ deletedHeapKeys: 0, deletedTombstoneKeys: 0, deletedUniqueKeys: 0, deletedGinKeys: 0 });
   } finally {
