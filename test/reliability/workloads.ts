@@ -247,6 +247,37 @@ export const operations: readonly Operation[] = [
     killPoints: 6,
     maxDelayMs: 700,
   },
+  {
+    // The high-frequency analysis and its undo: each writes the system tables in one statement.
+    name: 'analysis',
+    ...rowsDatabase(buildRows, false),
+    setupModel: () => {
+      const model = rowsDatabase(buildRows, false).setupModel();
+      model.tables.set('analyses', new Map([['count', '0']]));
+      model.tables.set('highfreq', new Map([['present', 'f']]));
+      return model;
+    },
+    reads: {
+      t: 'SELECT id, version, seq FROM t',
+      analyses: 'SELECT count(*) FROM kmersearch_highfreq_kmer_meta',
+      highfreq: 'SELECT count(*) > 0 FROM kmersearch_highfreq_kmer',
+    },
+    statement: (n) => {
+      const analysed = n % 2 === 0;
+      return {
+        sql: analysed
+          ? "SELECT total_rows FROM kmersearch_perform_highfreq_analysis('t', 'seq')"
+          : "SELECT dropped_analyses FROM kmersearch_undo_highfreq_analysis('t', 'seq')",
+        apply: (model) => {
+          model.tables.set('analyses', new Map([['count', analysed ? '1' : '0']]));
+          model.tables.set('highfreq', new Map([['present', analysed ? 't' : 'f']]));
+        },
+      };
+    },
+    searches: rowSearches,
+    killPoints: 6,
+    maxDelayMs: 500,
+  },
 ];
 
 export function operationNamed(name: string): Operation {
