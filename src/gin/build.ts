@@ -151,12 +151,17 @@ export class IndexBuilder {
       const mergeMemory = Math.max(1, Math.floor(this.resources.memoryBudgetBytes / 4));
       const keyFilter = this.keyFilterFor(this.collector.pairCount + (extra.sourcePairs ?? 0));
       const sources = [
-        ...this.collector.sources(mergeMemory, (group, writeMerged) => {
+        // A merge pass over many spilled runs takes seconds: it yields to the event loop between slices, so that
+        // the statement's signal and timeout timer can fire.
+        ...(await this.collector.sources(mergeMemory, async (group, writeMerged) => {
           const merger = new RunMerger(group, this.layout.totalBits);
           const sink = new ChunkSink(writeMerged);
-          while (merger.drain(pairsPerSlice, sink)) throwIfCancelled(signal);
+          while (merger.drain(pairsPerSlice, sink)) {
+            await yieldToEventLoop();
+            throwIfCancelled(signal);
+          }
           sink.flush();
-        }),
+        })),
         ...(extra.sources ?? []),
       ];
       const storageId = this.write.allocateIndexSpace();

@@ -311,10 +311,10 @@ export class RunCollector {
    * many spilled runs for that memory, groups of them are first merged into longer spilled runs (more passes,
    * bounded memory) by `mergeGroup`, which must hand every merged pair, in order, to `write`.
    */
-  sources(
+  async sources(
     mergeMemoryBytes: number,
-    mergeGroup: (sources: RunSource[], write: (high: Uint32Array, low: Uint32Array, rowIds: Uint32Array, count: number) => void) => void,
-  ): RunSource[] {
+    mergeGroup: (sources: RunSource[], write: (high: Uint32Array, low: Uint32Array, rowIds: Uint32Array, count: number) => void) => Promise<void>,
+  ): Promise<RunSource[]> {
     const minimumChunk = 1024;
     const maxFanIn = Math.max(2, Math.floor(mergeMemoryBytes / (minimumChunk * bytesPerPair * 2)));
     while (this.spilledRuns.length > maxFanIn) {
@@ -325,7 +325,7 @@ export class RunCollector {
       for (const run of group) total += run.count;
       const merged = area.reserve(total);
       let written = 0;
-      mergeGroup(
+      await mergeGroup(
         group.map((run) => new SpilledRunSource(area, run, chunk)),
         (high, low, rowIds, count) => {
           area.writeAt(merged, written, high, low, rowIds, count);

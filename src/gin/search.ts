@@ -12,7 +12,7 @@
 import { KmerSearchError, SqlState } from '../errors.js';
 import type { KeyLayout, SortedKeys } from '../kmer/index.js';
 import { rowsPerBlock, type HeapReader, type IndexDataReader, type IndexRecord, type StorageView } from '../storage/index.js';
-import { PageCache, pageDirectory } from './directory.js';
+import { PageCache, pageDirectory, type PageDirectory } from './directory.js';
 import { ginIndexOptions, ginKeyLayout } from './index-options.js';
 import type { RowFilter } from './merge.js';
 import { PageReader, PostingBuffer } from './page.js';
@@ -22,6 +22,9 @@ import { ByteCursor } from './varint.js';
 const TWO_POW_32 = 4294967296;
 /** Above this row id limit counts go to a hash map instead of an array indexed by row id (64 MiB). */
 const maxDirectCountRows = 1 << 24;
+/** Query keys, and pending rows, between two yields of searchInSteps (a few milliseconds of work each). */
+const keysPerStep = 4096;
+const pendingRowsPerStep = 1024;
 
 /** What a search reads: an index's data as one view sees it, and which rows that view sees. */
 export interface IndexSearchSource {
@@ -99,6 +102,8 @@ export class GinSearcher {
   private touchedCount = 0;
   private queryHigh: Uint32Array = new Uint32Array(256);
   private queryLow: Uint32Array = new Uint32Array(256);
+  /** Whether a search in steps is under way (its counting mode), so that an abandoned one can be reset. */
+  private unfinished: boolean | undefined;
 
   constructor(options: { readonly pageCacheBytes?: number } = {}) {
     this.pageCache = new PageCache(options.pageCacheBytes ?? defaultPageCacheBytes);
@@ -109,6 +114,20 @@ export class GinSearcher {
    * `queryKeys` must have the index's layout.
    */
   search(source: IndexSearchSource, queryKeys: SortedKeys, minShared: number): IndexMatches {
+    const steps = this.searchInSteps(source, queryKeys, minShared);
+    for (;;) {
+      const step = steps.next();
+      if (step.done === true) return step.value;
+    }
+  }
+
+  /**
+   * search() in steps: the generator yields after every `keysPerStep` query keys and `pendingRowsPerStep`
+   * pending rows, so that a caller on the main thread can let the event loop run (an AbortSignal, Ctrl-C) and
+   * check for cancellation; a search of a 10 Mbp query takes seconds. A caller that stops early must call
+   * return() (the counts are reset then; a later search also resets what an abandoned one left).
+   */
+  *searchInSteps(source: IndexSearchSource, queryKeys: SortedKeys, minShared: number): Generator<void, IndexMatches, void> {
     if (!(minShared >= 1)) {
       throw new KmerSearchError(SqlState.internalError, 'an index search needs a threshold of at least 1 shared key');
     }
@@ -116,6 +135,7 @@ export class GinSearcher {
     if (queryKeys.layout.kmerSize !== layout.kmerSize || queryKeys.layout.occurrenceBits !== layout.occurrenceBits) {
       throw new KmerSearchError(SqlState.internalError, 'query keys do not have the layout of the index');
     }
+    if (this.unfinished !== undefined) this.reset(this.unfinished);
     const queryCount = this.loadQuery(queryKeys);
     if (queryCount === 0) return { count: 0, rowIds: new Uint32Array(0), shared: new Uint32Array(0) };
     const direct = source.rowIdLimit <= maxDirectCountRows;
@@ -123,12 +143,18 @@ export class GinSearcher {
       this.counts = new Uint32Array(Math.max(source.rowIdLimit, Math.min(maxDirectCountRows, this.counts.length * 2)));
     }
     this.touchedCount = 0;
+    this.unfinished = direct;
     try {
-      this.countPages(source, queryCount, direct);
-      if (source.pendingRows > 0) this.countPending(source, queryCount, direct);
+      const directory = pageDirectory(source.reader, source.storageId);
+      for (let first = 0; first < queryCount && directory.count > 0; first += keysPerStep) {
+        this.countPages(source, directory, first, Math.min(queryCount, first + keysPerStep), direct);
+        yield;
+      }
+      if (source.pendingRows > 0) yield* this.countPending(source, queryCount, direct);
       return this.collect(source, minShared, direct);
     } finally {
       this.reset(direct);
+      this.unfinished = undefined;
     }
   }
 
@@ -151,15 +177,14 @@ export class GinSearcher {
     return count;
   }
 
-  private countPages(source: IndexSearchSource, queryCount: number, direct: boolean): void {
-    const directory = pageDirectory(source.reader, source.storageId);
-    if (directory.count === 0) return;
+  /** Counts the postings of query keys first..end−1 (one step of searchInSteps). */
+  private countPages(source: IndexSearchSource, directory: PageDirectory, first: number, end: number, direct: boolean): void {
     const keyFilter = directory.keyFilter(source.reader);
     const postings = this.postings;
     const limit = source.rowIdLimit;
     let loadedPage = -1;
     let page: Uint8Array | undefined;
-    for (let index = 0; index < queryCount; index++) {
+    for (let index = first; index < end; index++) {
       const high = this.queryHigh[index]!;
       const low = this.queryLow[index]!;
       let pageIndex = directory.findPage(high, low);
@@ -191,11 +216,13 @@ export class GinSearcher {
     }
   }
 
-  private countPending(source: IndexSearchSource, queryCount: number, direct: boolean): void {
+  private *countPending(source: IndexSearchSource, queryCount: number, direct: boolean): Generator<void, void, void> {
     const keys = this.pendingKeys;
     const queryHigh = this.queryHigh;
     const queryLow = this.queryLow;
+    let rows = 0;
     for (const { rowId, value } of pendingEntries(source.reader, source.rowEntriesId, source.rowIdLimit)) {
+      if (++rows % pendingRowsPerStep === 0) yield;
       decodePendingEntry(value, keys, this.cursor);
       // Both lists are sorted: count the intersection in one walk.
       let shared = 0;

@@ -64,7 +64,16 @@ function mixWord(hash: number, word: number): number {
   return Math.imul((hash ^ word) >>> 0, 0x01000193) ^ (hash >>> 15);
 }
 
-function hashKeys(keys: SortedKeys, inputsKey: string): number {
+/**
+ * The hash state after mixing in a key array, remembered per array: a scan looks the same SortedKeys up once per
+ * row, and re-hashing every key per row would cost O(|Q|) each time (seconds per 1,000 rows for a 10 Mbp query).
+ * SortedKeys are never modified, so the remembered state stays valid.
+ */
+const keysHashStates = new WeakMap<SortedKeys, number>();
+
+function keysHashState(keys: SortedKeys): number {
+  const remembered = keysHashStates.get(keys);
+  if (remembered !== undefined) return remembered;
   let hash = 0x811c9dc5;
   hash = mixWord(hash, keys.layout.kmerSize * 64 + keys.layout.occurrenceBits);
   hash = mixWord(hash, keys.count);
@@ -80,6 +89,12 @@ function hashKeys(keys: SortedKeys, inputsKey: string): number {
       hash = mixWord(hash, (value / TWO_TO_32) >>> 0);
     }
   }
+  keysHashStates.set(keys, hash);
+  return hash;
+}
+
+function hashKeys(keys: SortedKeys, inputsKey: string): number {
+  let hash = keysHashState(keys);
   for (let index = 0; index < inputsKey.length; index++) hash = mixWord(hash, inputsKey.charCodeAt(index));
   return finalizeHash(hash);
 }

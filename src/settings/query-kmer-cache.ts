@@ -14,6 +14,12 @@ export class QueryKmerCache {
   private missCount = 0;
   /** Map iteration order is insertion order: the first entry is the least recently used. */
   private readonly entries = new Map<string, SortedKeys>();
+  /**
+   * The last key built, for the same query text object: a scan looks the same text up once per row, and
+   * building `k:b:text` anew each time would copy and hash the whole text per row (seconds per 1,000 rows for a
+   * 10 Mbp query). The remembered key string keeps its hash, so a repeated lookup costs O(1).
+   */
+  private lastKey: { readonly text: string; readonly kmerSize: number; readonly occurrenceBits: number; readonly key: string } | undefined;
 
   constructor(maxEntries: number) {
     this.maxEntries = maxEntries;
@@ -30,7 +36,14 @@ export class QueryKmerCache {
     occurrenceBits: number,
     extract: () => SortedKeys,
   ): SortedKeys {
-    const key = `${kmerSize}:${occurrenceBits}:${queryText}`;
+    const last = this.lastKey;
+    let key: string;
+    if (last !== undefined && last.text === queryText && last.kmerSize === kmerSize && last.occurrenceBits === occurrenceBits) {
+      key = last.key;
+    } else {
+      key = `${kmerSize}:${occurrenceBits}:${queryText}`;
+      this.lastKey = { text: queryText, kmerSize, occurrenceBits, key };
+    }
     const found = this.entries.get(key);
     if (found !== undefined) {
       this.hitCount++;

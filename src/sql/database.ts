@@ -22,6 +22,11 @@ export interface OpenOptions {
   /** Ceiling of the data file in bytes (default 1 TiB); a statement that would exceed it fails with 53100. */
   readonly mapSize?: number | undefined;
   /**
+   * How long a writing statement waits for the writer of another handle or process (default 30 000 ms) before it
+   * fails with 55P03; one writer at a time, readers never wait.
+   */
+  readonly lockTimeoutMs?: number | undefined;
+  /**
    * Bytes of kmersearch index pages this handle keeps in memory between searches (default 128 MiB, PostgreSQL's
    * default shared_buffers; 0: every search reads its pages from the memory-mapped file). Fixed when the
    * database is opened; memory is taken as pages are read, up to this size. Pays off when it holds the whole
@@ -60,6 +65,7 @@ export class KmerSearch implements AsyncDisposable {
   static async open(options: OpenOptions = {}): Promise<KmerSearch> {
     const storage = await StorageEngine.open(options.path, {
       ...(options.mapSize === undefined ? {} : { mapSize: options.mapSize }),
+      ...(options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.lockTimeoutMs }),
       // Constraint errors show values with PostgreSQL's output functions (`Key (seq)=(ACGT) already exists.`).
       formatValue: (type, value) => formatValue(value as SqlValue, columnSqlType(type)),
     });

@@ -3,7 +3,7 @@
  * directory (reference counted): LMDB forbids opening the same environment twice in one process, and sharing
  * also lets the in-process writer queue see all handles.
  */
-import { realpathSync, mkdirSync } from 'node:fs';
+import { realpathSync, mkdirSync, statfsSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import { open, type Database, type RootDatabase, type Transaction } from 'lmdb';
 import { KmerSearchError, SqlState } from '../errors.js';
@@ -164,12 +164,34 @@ export function databaseFullError(path: string, mapSize: number): KmerSearchErro
   });
 }
 
+/** Below this many free bytes on the database's file system, an I/O error of LMDB is taken for a full disk. */
+const nearlyFullBytes = 16 * 1024 * 1024;
+
+/**
+ * Whether an LMDB failure is EIO on a file system that is (nearly) full: LMDB reports a failed write of spilled
+ * or committed pages as EIO (5) even when the cause was ENOSPC, e.g. on a full tmpfs.
+ */
+function inputOutputErrorOfFullDisk(message: string, code: unknown, path: string): boolean {
+  if (code !== 5 && !/Input\/output error/.test(message)) return false;
+  try {
+    const space = statfsSync(path);
+    return space.bavail * space.bsize < nearlyFullBytes;
+  } catch {
+    return false;
+  }
+}
+
 /** LMDB/OS failures that mean "no room" become 53100; KmerSearchErrors pass through; the rest are XX000. */
 export function translateLmdbError(error: unknown, path: string): unknown {
   if (error instanceof KmerSearchError) return error;
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: unknown } | null)?.code;
-  if (/MDB_MAP_FULL|ENOSPC|No space left|MDB_TXN_FULL/.test(message) || code === 'ENOSPC' || code === -30792) {
+  if (
+    /MDB_MAP_FULL|ENOSPC|No space left|MDB_TXN_FULL/.test(message) ||
+    code === 'ENOSPC' ||
+    code === -30792 ||
+    inputOutputErrorOfFullDisk(message, code, path)
+  ) {
     return new KmerSearchError(SqlState.diskFull, `could not extend file "${join(path, 'data.mdb')}": No space left on device`, {
       hint: 'Check free disk space.',
       cause: error,

@@ -116,3 +116,44 @@ describe('long posting lists', () => {
     snapshot.close();
   });
 });
+
+describe('a search in steps', () => {
+  it('yields between steps, and an abandoned search does not disturb the next one', async () => {
+    const write = await engine.beginWrite();
+    const table = createSequenceTable(write, 'dna2');
+    const sequences = Array.from({ length: 600 }, (_, index) => randomSequence(200, index + 1));
+    const rows = sequences.map((text, index) => [index, packDna2(text)]);
+    const rowIds = write.insertRows(table.id, rows);
+    const index = createKmerIndex(write, table, 6, 2);
+    await buildIndex(write, index.id, { database: engine, workers: 0, memoryBudgetBytes: 64 << 20 });
+    write.commit();
+    const snapshot = engine.beginRead();
+    const model = new Map<number, DnaValue | null>(rowIds.map((rowId, position) => [rowId, rows[position]![1] as DnaValue]));
+    const source = openIndexSearch(snapshot, index.id);
+    // A query with more distinct keys than one step (4,096) takes several steps.
+    const query = queryKeysOf(layout, sequences.slice(0, 60).join(''));
+    expect(query.count).toBeGreaterThan(4096);
+    const searcher = new GinSearcher();
+    const abandoned = searcher.searchInSteps(source, query, 1);
+    expect(abandoned.next().done).toBe(false);
+    // Dropped without return(), as a cancelled statement whose generator is never resumed.
+    let steps = 0;
+    const resumed = searcher.searchInSteps(source, query, 3);
+    let step = resumed.next();
+    for (; step.done !== true; step = resumed.next()) steps++;
+    expect(steps).toBeGreaterThan(1);
+    expect(matchesAsPairs(step.value)).toEqual(bruteForce(model, layout, query, 3));
+    expect(matchesAsPairs(searcher.search(source, query, 1))).toEqual(bruteForce(model, layout, query, 1));
+    snapshot.close();
+  });
+});
+
+function randomSequence(length: number, seed: number): string {
+  let state = seed;
+  let text = '';
+  for (let index = 0; index < length; index++) {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    text += 'ACGT'[(state >>> 16) & 3];
+  }
+  return text;
+}

@@ -52,7 +52,7 @@ export function countRows(view: StorageView, tableId: number): number {
 
 const fixture = fileURLToPath(new URL('./fixtures/child.ts', import.meta.url));
 
-/** A child process running test/storage/fixtures/child.ts through tsx, with line-based stdout. */
+/** A child process running a script (test/storage/fixtures/child.ts by default) through tsx, with line-based stdout. */
 export class ChildScript {
   readonly process: ChildProcessWithoutNullStreams;
   readonly lines: string[] = [];
@@ -60,8 +60,8 @@ export class ChildScript {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stderr = '';
 
-  constructor(args: readonly string[]) {
-    this.process = spawn(process.execPath, ['--import', 'tsx', fixture, ...args], {
+  constructor(args: readonly string[], script = fixture) {
+    this.process = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
       cwd: fileURLToPath(new URL('../..', import.meta.url)),
       stdio: 'pipe',
     });

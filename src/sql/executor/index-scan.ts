@@ -109,7 +109,22 @@ export function compileBitmapHeapScan(node: BitmapHeapScanNode, compiler: PlanCo
       // Every query key high-frequency: shared is 0 for every row, below ams ≥ 1.
       if (searchKeys.count === 0) return;
       if (ams < 1) sequential = true;
-      else matches = runtime.indexes.searcher.search(searchSource(runtime, index, heap), searchKeys, ams);
+      else {
+        // In steps: a long query's search takes seconds, and cancellation must be able to stop it.
+        const steps = runtime.indexes.searcher.searchInSteps(searchSource(runtime, index, heap), searchKeys, ams);
+        try {
+          for (let step = steps.next(); ; step = steps.next()) {
+            if (step.done === true) {
+              matches = step.value;
+              break;
+            }
+            runtime.checkCancelled();
+            if (runtime.eventLoop.due) yield PAUSE;
+          }
+        } finally {
+          steps.return(undefined as never);
+        }
+      }
     }
     if (sequential || matches === undefined) {
       for (const emission of fallback(environment)) {

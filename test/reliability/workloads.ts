@@ -1,0 +1,292 @@
+/**
+ * The scripted workloads of the crash harness (crash-harness.ts): for each operation, the database it starts
+ * from, the statements a child process runs one after another, and a model of what each statement commits, so
+ * that the parent can tell after a SIGKILL exactly which state the database must be in. Adding an operation to
+ * the crash tests is one entry in `operations`.
+ *
+ * Row contents are a pure function of (id, version) on both sides: SQL computes `sequenceSql`, the model
+ * `sequenceOf`, so a statement's effect on the model is a few lines of JavaScript.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** What the database holds: per table, each row's text form keyed by its primary key; the kmersearch indexes. */
+export interface Model {
+  readonly tables: Map<string, Map<string, string>>;
+  readonly indexes: Set<string>;
+}
+
+export function cloneModel(model: Model): Model {
+  return { tables: new Map([...model.tables].map(([name, rows]) => [name, new Map(rows)])), indexes: new Set(model.indexes) };
+}
+
+export interface WorkloadStatement {
+  readonly sql: string;
+  /** Files the statement reads (COPY), written by the child just before it starts the statement. */
+  readonly files?: readonly { readonly path: string; readonly content: string }[];
+  /** The statement's effect once committed. */
+  apply(model: Model): void;
+}
+
+export interface Operation {
+  readonly name: string;
+  /** The script that creates the starting database (run once, by the parent); the model is built to match it. */
+  readonly setup: string;
+  readonly setupModel: () => Model;
+  /** Settings every session runs first (the children's and the verifier's). */
+  readonly session: string;
+  /** The n-th statement of the workload (n = 0, 1, …); `workDirectory` holds the files of COPY. */
+  statement(n: number, workDirectory: string): WorkloadStatement;
+  /** How each table is read back: a query whose rows, joined by tabs, are the model's row texts. */
+  readonly reads: Readonly<Record<string, string>>;
+  /** Searches compared between the index path and the sequential path after a kill (one per kill, in turn). */
+  readonly searches: readonly string[];
+  /** Whether its statements write spill files (then half of the kill points wait for one to appear). */
+  readonly spills?: boolean;
+  /** Kill points of this operation in CI, and a first guess of a statement's duration (ms). */
+  readonly killPoints: number;
+  readonly maxDelayMs: number;
+}
+
+const unit = 'ACGGTCAGTTCAGGATTACA';
+const source = unit.repeat(20);
+
+/** The sequence of row `id` at `version`, as `sequenceSql` computes it. */
+export function sequenceOf(id: number, version: number): string {
+  return source.substr((id * 7 + version) % 40, 60 + (id % 50));
+}
+
+/** SQL of `sequenceOf` for column or expression texts `id` and `version`. */
+export function sequenceSql(id: string, version: string): string {
+  return `substr(repeat('${unit}', 20), 1 + ((${id}) * 7 + (${version})) % 40, 60 + (${id}) % 50)::dna2`;
+}
+
+const session = 'SET kmersearch.kmer_size = 8';
+const createRows = 'CREATE TABLE t (id int PRIMARY KEY, version int, seq dna2)';
+const createIndex = 'CREATE INDEX t_seq_idx ON t USING gin (seq kmersearch_dna2_gin_ops_int4) WITH (gin_pending_list_limit = 64)';
+const queries = ['ACGGTCAGTTCAGGATTACAACGG', 'TCAGGATTACAACGGTCAG', 'GATTACAACGGTCAGTTCAGGAT'];
+const rowSearches = queries.map((query) => `SELECT id, kmersearch_matchscore(seq, '${query}') FROM t WHERE seq =% '${query}' ORDER BY id`);
+
+function rowText(id: number, version: number): string {
+  return `${id}\t${version}\t${sequenceOf(id, version)}`;
+}
+
+function insertModelRows(model: Model, first: number, last: number): void {
+  const rows = model.tables.get('t')!;
+  for (let id = first; id <= last; id++) rows.set(String(id), rowText(id, 0));
+}
+
+/** Table `t` with rows 1..rowCount at version 0, with or without the index. */
+function rowsDatabase(rowCount: number, indexed: boolean): Pick<Operation, 'setup' | 'setupModel' | 'session' | 'reads'> {
+  return {
+    setup: [
+      session,
+      createRows,
+      `INSERT INTO t SELECT i, 0, ${sequenceSql('i', '0')} FROM generate_series(1, ${rowCount}) AS g(i)`,
+      ...(indexed ? [createIndex] : []),
+    ].join(';\n'),
+    setupModel: () => {
+      const model: Model = { tables: new Map([['t', new Map()]]), indexes: new Set(indexed ? ['t_seq_idx'] : []) };
+      insertModelRows(model, 1, rowCount);
+      return model;
+    },
+    session,
+    reads: { t: 'SELECT id, version, seq FROM t' },
+  };
+}
+
+/** PostgreSQL COPY text format rows for ids first..last at version 0. */
+function copyText(first: number, last: number): string {
+  let text = '';
+  for (let id = first; id <= last; id++) text += `${rowText(id, 0)}\n`;
+  return text;
+}
+
+const fastaRecordsPerStatement = 3000;
+
+function fastaName(n: number, record: number): string {
+  return `r${n}_${record}`;
+}
+
+/** The FASTA records of statement n: longer sequences, wrapped at 60 columns as FASTA files usually are. */
+function fastaSequence(n: number, record: number): string {
+  const id = n * fastaRecordsPerStatement + record;
+  return sequenceOf(id, 0) + sequenceOf(id + 1, 1) + sequenceOf(id + 2, 2);
+}
+
+function fastaText(n: number): string {
+  let text = '';
+  for (let record = 0; record < fastaRecordsPerStatement; record++) {
+    text += `>${fastaName(n, record)} statement ${n}\n`;
+    const sequence = fastaSequence(n, record);
+    for (let offset = 0; offset < sequence.length; offset += 60) text += `${sequence.slice(offset, offset + 60)}\n`;
+  }
+  return text;
+}
+
+const insertBatch = 4000;
+const copyBatch = 6000;
+const updateRows = 12_000;
+const deleteRows = 12_000;
+const buildRows = 16_000;
+
+export const operations: readonly Operation[] = [
+  {
+    name: 'INSERT',
+    ...rowsDatabase(2000, true),
+    statement: (n) => {
+      const first = 100_000 + n * insertBatch;
+      const last = first + insertBatch - 1;
+      return {
+        sql: `INSERT INTO t SELECT i, 0, ${sequenceSql('i', '0')} FROM generate_series(${first}, ${last}) AS g(i)`,
+        apply: (model) => insertModelRows(model, first, last),
+      };
+    },
+    searches: rowSearches,
+    killPoints: 8,
+    maxDelayMs: 400,
+  },
+  {
+    name: 'UPDATE',
+    ...rowsDatabase(updateRows, true),
+    statement: (n) => ({
+      sql: `UPDATE t SET version = version + 1, seq = ${sequenceSql('id', 'version + 1')} WHERE id % 3 = ${n % 3}`,
+      apply: (model) => {
+        const rows = model.tables.get('t')!;
+        for (const [key, text] of rows) {
+          const id = Number(key);
+          if (id % 3 !== n % 3) continue;
+          const version = Number(text.split('\t')[1]) + 1;
+          rows.set(key, rowText(id, version));
+        }
+      },
+    }),
+    searches: rowSearches,
+    killPoints: 8,
+    maxDelayMs: 600,
+  },
+  {
+    name: 'DELETE',
+    ...rowsDatabase(deleteRows, true),
+    statement: (n) => ({
+      sql: `DELETE FROM t WHERE id % 17 = ${n % 17}`,
+      apply: (model) => {
+        const rows = model.tables.get('t')!;
+        for (const key of [...rows.keys()]) if (Number(key) % 17 === n % 17) rows.delete(key);
+      },
+    }),
+    searches: rowSearches,
+    killPoints: 8,
+    maxDelayMs: 60,
+  },
+  {
+    name: 'COPY (text)',
+    ...rowsDatabase(1000, true),
+    statement: (n, workDirectory) => {
+      const first = 100_000 + n * copyBatch;
+      const last = first + copyBatch - 1;
+      const path = join(workDirectory, `copy-${n}.tsv`);
+      return {
+        sql: `COPY t FROM '${path}'`,
+        files: [{ path, content: copyText(first, last) }],
+        apply: (model) => insertModelRows(model, first, last),
+      };
+    },
+    searches: rowSearches,
+    killPoints: 8,
+    maxDelayMs: 500,
+  },
+  {
+    name: 'COPY (FASTA)',
+    setup: [
+      session,
+      'CREATE TABLE f (name text PRIMARY KEY, seq dna2)',
+      'CREATE INDEX f_seq_idx ON f USING gin (seq kmersearch_dna2_gin_ops_int4) WITH (gin_pending_list_limit = 64)',
+    ].join(';\n'),
+    setupModel: () => ({ tables: new Map([['f', new Map()]]), indexes: new Set(['f_seq_idx']) }),
+    session,
+    reads: { f: 'SELECT name, seq FROM f' },
+    statement: (n, workDirectory) => {
+      const path = join(workDirectory, `copy-${n}.fa`);
+      return {
+        sql: `COPY f (name, seq) FROM '${path}' WITH (FORMAT fasta)`,
+        files: [{ path, content: fastaText(n) }],
+        apply: (model) => {
+          const rows = model.tables.get('f')!;
+          for (let record = 0; record < fastaRecordsPerStatement; record++) {
+            rows.set(fastaName(n, record), `${fastaName(n, record)}\t${fastaSequence(n, record)}`);
+          }
+        },
+      };
+    },
+    searches: queries.map((query) => `SELECT name FROM f WHERE seq =% '${query}' ORDER BY name`),
+    killPoints: 8,
+    maxDelayMs: 500,
+  },
+  {
+    // A build under maintenance_work_mem = 1MB spills sorted runs to files, so kills leave spill files behind.
+    name: 'CREATE INDEX',
+    ...rowsDatabase(buildRows, false),
+    session: `${session}; SET maintenance_work_mem = '1MB'`,
+    statement: (n) =>
+      n % 2 === 0
+        ? { sql: createIndex, apply: (model) => void model.indexes.add('t_seq_idx') }
+        : { sql: 'DROP INDEX t_seq_idx', apply: (model) => void model.indexes.delete('t_seq_idx') },
+    searches: rowSearches,
+    spills: true,
+    killPoints: 8,
+    maxDelayMs: 700,
+  },
+  {
+    name: 'REINDEX',
+    ...rowsDatabase(buildRows, true),
+    session: `${session}; SET maintenance_work_mem = '1MB'`,
+    statement: () => ({ sql: 'REINDEX INDEX t_seq_idx', apply: () => undefined }),
+    searches: rowSearches,
+    spills: true,
+    killPoints: 6,
+    maxDelayMs: 700,
+  },
+  {
+    // The high-frequency analysis and its undo: each writes the system tables in one statement.
+    name: 'analysis',
+    ...rowsDatabase(buildRows, false),
+    setupModel: () => {
+      const model = rowsDatabase(buildRows, false).setupModel();
+      model.tables.set('analyses', new Map([['count', '0']]));
+      model.tables.set('highfreq', new Map([['present', 'f']]));
+      return model;
+    },
+    reads: {
+      t: 'SELECT id, version, seq FROM t',
+      analyses: 'SELECT count(*) FROM kmersearch_highfreq_kmer_meta',
+      highfreq: 'SELECT count(*) > 0 FROM kmersearch_highfreq_kmer',
+    },
+    statement: (n) => {
+      const analysed = n % 2 === 0;
+      return {
+        sql: analysed
+          ? "SELECT total_rows FROM kmersearch_perform_highfreq_analysis('t', 'seq')"
+          : "SELECT dropped_analyses FROM kmersearch_undo_highfreq_analysis('t', 'seq')",
+        apply: (model) => {
+          model.tables.set('analyses', new Map([['count', analysed ? '1' : '0']]));
+          model.tables.set('highfreq', new Map([['present', analysed ? 't' : 'f']]));
+        },
+      };
+    },
+    searches: rowSearches,
+    killPoints: 6,
+    maxDelayMs: 500,
+  },
+];
+
+export function operationNamed(name: string): Operation {
+  const operation = operations.find((candidate) => candidate.name === name);
+  if (operation === undefined) throw new Error(`no workload operation named ${name}`);
+  return operation;
+}
+
+/** Writes the files a statement reads. */
+export function writeStatementFiles(statement: WorkloadStatement): void {
+  for (const file of statement.files ?? []) writeFileSync(file.path, file.content);
+}
