@@ -119,15 +119,6 @@ export class PageDirectory {
   }
 
   /**
-   * A key at or after every key of page `index` (as high·2^32 + low, a double): the next page's first key; −1 for
-   * the last page. PageReader.find interpolates with it instead of reading the page's last group.
-   */
-  upperBound(index: number): number {
-    const next = index + 1;
-    return next < this.count ? this.firstHigh[next]! * TWO_POW_32 + this.firstLow[next]! : -1;
-  }
-
-  /**
    * Bucket of a key: its position between the first and the last page's first key, scaled to the bucket count.
    * Monotone in the key (doubles round monotonically), which is all findPage needs; wide keys beyond 2^53 only
    * share buckets more.

@@ -258,31 +258,25 @@ export class PageReader {
 
   /**
    * Appends the posting list of key (high, low) in `page` to `out`; returns the number of row ids appended, or −1
-   * when the page holds no entry for the key. `upperBound`, when given, is a key (as high·2^32 + low, a double) at
-   * or after every key of the page — the next page's first key, which the caller's directory holds in memory.
+   * when the page holds no entry for the key.
    */
-  find(page: Uint8Array, high: number, low: number, out: PostingBuffer, upperBound = -1): number {
+  find(page: Uint8Array, high: number, low: number, out: PostingBuffer): number {
     const groupCount = checkPage(page);
     // Last group whose first key ≤ the key. Keys within a page are spread evenly enough that interpolating
-    // between the page's first key and an upper bound lands on or next to the right group; the walk after it
-    // makes the answer exact (also for wide keys, which doubles only approximate). One or two probes of the group
-    // table instead of a binary search's six: the table is rarely in the CPU cache, so probes are what costs.
-    // With the caller's upper bound the last group's key is not read either (one cache miss less per lookup).
+    // between the first and last group keys lands on or next to the right group; the walk after it makes the
+    // answer exact (also for wide keys, which doubles only approximate). One or two probes of the group table
+    // instead of a binary search's six: the table is rarely in the CPU cache, so probes are what costs.
     if (groupCount === 0) return -1;
     const firstHigh = readUint32(page, headerBytes);
     const firstLow = readUint32(page, headerBytes + 4);
     if (high < firstHigh || (high === firstHigh && low < firstLow)) return -1;
     let group = 0;
     if (groupCount > 1) {
+      const lastAt = headerBytes + (groupCount - 1) * groupBytes;
       const first = firstHigh * TWO_POW_32 + firstLow;
+      const last = readUint32(page, lastAt) * TWO_POW_32 + readUint32(page, lastAt + 4);
       const target = high * TWO_POW_32 + low;
-      if (upperBound > first) {
-        group = Math.floor(((target - first) / (upperBound - first)) * groupCount);
-      } else {
-        const lastAt = headerBytes + (groupCount - 1) * groupBytes;
-        const last = readUint32(page, lastAt) * TWO_POW_32 + readUint32(page, lastAt + 4);
-        group = target >= last ? groupCount - 1 : Math.floor(((target - first) / (last - first)) * (groupCount - 1));
-      }
+      group = target >= last ? groupCount - 1 : Math.floor(((target - first) / (last - first)) * (groupCount - 1));
       if (!(group >= 0)) group = 0;
       if (group > groupCount - 1) group = groupCount - 1;
       // Forward while the next group still starts at or before the key, then back while this one starts after it.
@@ -309,6 +303,7 @@ export class PageReader {
       group + 1 < groupCount
         ? entriesStart + ((page[at + groupBytes + 8]! << 8) | page[at + groupBytes + 9]!)
         : page.length;
+    if (keyHigh === high) return this.findBelow(page, start, end, low - keyLow, out);
     const cursor = this.cursor;
     cursor.reset(page, start);
     while (cursor.position < end) {
@@ -332,6 +327,53 @@ export class PageReader {
       }
       if (keyHigh > high || (keyHigh === high && keyLow > low)) return -1;
       cursor.position = skipVarints(page, cursor.position, count);
+    }
+    return -1;
+  }
+
+  /**
+   * find's walk through a group whose first key has the key's high half, the usual case: the key is `remaining`
+   * (< 2^32) past the group's first key, and each entry's delta is subtracted until the key is reached (found) or
+   * passed (absent). Varints are read in place, without the cursor, as this loop is most of a search's work.
+   */
+  private findBelow(page: Uint8Array, start: number, end: number, remaining: number, out: PostingBuffer): number {
+    let position = start;
+    while (position < end) {
+      let byte = page[position++]!;
+      const explicitCount = byte & 1;
+      let delta = (byte >>> 1) & 0x3f;
+      if (byte >= 0x80) {
+        // A delta of 2^32 or more (the key's high half passed) is a double beyond `remaining`: exact enough.
+        let scale = 64;
+        do {
+          byte = page[position++]!;
+          delta += (byte & 0x7f) * scale;
+          scale *= 128;
+        } while (byte >= 0x80 && position < end);
+      }
+      if (delta > remaining) return -1;
+      remaining -= delta;
+      let count = 1;
+      if (explicitCount !== 0) {
+        byte = page[position++]!;
+        count = byte & 0x7f;
+        let shift = 7;
+        while (byte >= 0x80) {
+          byte = page[position++]!;
+          count |= (byte & 0x7f) << shift;
+          shift += 7;
+        }
+        count >>>= 0;
+      }
+      if (remaining === 0) {
+        const rowIds = out.ensureSpare(count);
+        const cursor = this.cursor;
+        cursor.reset(page, position);
+        readPostingList(cursor, count, rowIds, out.count);
+        out.count += count;
+        return count;
+      }
+      for (let left = count; left > 0 && position < end; position++) if (page[position]! < 0x80) left--;
     }
     return -1;
   }

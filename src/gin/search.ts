@@ -178,7 +178,7 @@ export class GinSearcher {
           }
           loadedPage = pageIndex;
         }
-        if (this.pageReader.find(page, high, low, postings, directory.upperBound(pageIndex)) < 0) break;
+        if (this.pageReader.find(page, high, low, postings) < 0) break;
         // A long list continues on the next pages (chunks).
         if (!directory.continues(pageIndex + 1, high, low)) break;
         pageIndex++;
