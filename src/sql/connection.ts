@@ -18,6 +18,7 @@ import { IndexMaintenance } from './executor/index-maintenance.js';
 import { IndexWorkspace } from './executor/index-workspace.js';
 import { PlanCompiler } from './executor/operators.js';
 import { Cancellation, EventLoopTurns, type Runtime } from './executor/runtime.js';
+import { HighFrequencyState } from './high-frequency.js';
 import { toResultNotice } from './notices.js';
 import type { PlanningContext } from './planner.js';
 import { ViewRelations } from './relations.js';
@@ -41,6 +42,8 @@ export class Connection {
   private readonly databaseName: string | undefined;
   /** The handle's worker pool and index searcher. */
   private readonly indexes: IndexWorkspace;
+  /** The handle's high-frequency caches and its once-per-handle analysis WARNING. */
+  private readonly highFrequency: HighFrequencyState;
 
   constructor(
     storage: StorageEngine,
@@ -52,6 +55,7 @@ export class Connection {
       keyLayout,
     });
     this.settings = this.session.settings;
+    this.highFrequency = new HighFrequencyState(this.settings);
     this.transaction = new TransactionState(storage);
     this.databaseName = storage.temporary ? undefined : basename(storage.path);
     this.indexes = new IndexWorkspace(storage, options.indexCacheSize);
@@ -86,6 +90,7 @@ export class Connection {
     try {
       this.transaction.close();
       this.session.dispose();
+      this.highFrequency.dispose();
     } finally {
       await this.indexes.close();
     }
@@ -119,6 +124,7 @@ export class Connection {
         notice,
         checkCancelled,
         databaseName: this.databaseName,
+        highFrequency: this.highFrequency,
         actionResults: new Map(),
       };
       const runtime: Runtime = {
@@ -133,10 +139,15 @@ export class Connection {
         cancellation,
         eventLoop: new EventLoopTurns(),
         indexes: this.indexes,
-        indexMaintenance: new IndexMaintenance(),
+        indexMaintenance: new IndexMaintenance(this.highFrequency),
       };
       const view = access.view;
-      const planning: PlanningContext = { indexesOf: (tableId) => view.listIndexes(tableId), settings: this.settings };
+      const highFrequency = this.highFrequency;
+      const planning: PlanningContext = {
+        indexesOf: (tableId) => view.listIndexes(tableId),
+        excludingAnalysisId: (tableId, columnName) => highFrequency.excludingAnalysis(view, tableId, columnName, undefined)?.analysisId,
+        settings: this.settings,
+      };
       const context: StatementContext = {
         binder,
         runtime,

@@ -8,7 +8,7 @@
  */
 import { KmerSearchError, SqlState, asKmerSearchError } from '../../errors.js';
 import type { BuildResources } from '../../gin/index.js';
-import { buildIndex, type ExtractKeysTestHooks, type IndexBuildReport } from '../../parallel/index.js';
+import { buildIndex, type ExtractKeysTestHooks, type IndexBuildReport, type SharedKeySet } from '../../parallel/index.js';
 import type { IndexRecord, WriteTransaction } from '../../storage/index.js';
 import type { StatementContext } from './context.js';
 
@@ -37,8 +37,16 @@ function buildFailure(context: StatementContext, index: IndexRecord, error: unkn
   });
 }
 
-/** (Re)builds the pages of `index` from its table as `write` sees it, with the index's recorded k and b. */
-export async function runIndexBuild(context: StatementContext, write: WriteTransaction, index: IndexRecord): Promise<IndexBuildReport> {
+/**
+ * (Re)builds the pages of `index` from its table as `write` sees it, with the index's recorded k and b, leaving
+ * out `excludedKeys` (the high-frequency keys of the analysis the index records).
+ */
+export async function runIndexBuild(
+  context: StatementContext,
+  write: WriteTransaction,
+  index: IndexRecord,
+  excludedKeys?: SharedKeySet | undefined,
+): Promise<IndexBuildReport> {
   const settings = context.settings;
   const workspace = context.runtime.indexes;
   const workers = Math.min(settings.maxParallelMaintenanceWorkers, settings.maxParallelWorkers);
@@ -53,6 +61,7 @@ export async function runIndexBuild(context: StatementContext, write: WriteTrans
       pool,
       workers,
       memoryBudgetBytes: memoryBudgetBytes(context),
+      excludedKeys,
       signal: abort.signal,
       testHooks: indexBuildTestHooks.current,
     });

@@ -9,6 +9,8 @@
  *  - otherwise Q is looked up once through the query-k-mer cache and ams once through the actual-min-score cache
  *    (the lookups one row-by-row evaluation makes, each counting one hit or miss: F14), and the index returns
  *    the rows sharing at least ams keys — a query without keys matches nothing and looks up no ams;
+ *  - with high-frequency exclusion (SPEC §4) the index is searched for Q \ H with ams = max(1, base − |H|), the
+ *    rule of the row-by-row `=%` (functions/kmersearch.ts); the index itself left H out when it was built;
  *  - the planner guarantees ams ≥ 1 (index-paths.ts); should it ever be 0, the sequential scan answers.
  *
  * Rows come in row id order (the order of the sequential scan), each with its shared count when the plan asks
@@ -19,6 +21,8 @@ import { ginIndexOptions, ginKeyLayout, type IndexSearchSource, type RowFilter }
 import { isAcceptedQueryText, keyLayout } from '../../kmer/index.js';
 import { decodeBlockCell, isTombstoned, rowsPerBlock, type HeapReader, type IndexRecord } from '../../storage/index.js';
 import type { Row } from '../binder/bound.js';
+import { excludedQueryOf, highFrequencyExclusionOn } from '../functions/kmersearch.js';
+import { recordedSettingsOf } from '../kmersearch-index.js';
 import type { BitmapHeapScanNode } from '../plan.js';
 import type { SqlValue } from '../types.js';
 import { PAUSE, type PlanCompiler, type RowSource } from './operators.js';
@@ -70,6 +74,8 @@ export function compileBitmapHeapScan(node: BitmapHeapScanNode, compiler: PlanCo
   const filter = node.filter === undefined ? undefined : compiler.expression(node.filter.condition);
   const fallback = compiler.compile(node.fallback);
   const tableId = node.table.id;
+  const columnName = node.table.columns[node.indexCondition.columnIndex]?.name ?? '';
+  const leftOutAnalysisId = recordedSettingsOf(node.index).highFrequencyAnalysisId;
   // The record the statement planned with: planning and execution share the statement's view.
   const index = node.index;
   const width = node.table.columns.length;
@@ -82,15 +88,28 @@ export function compileBitmapHeapScan(node: BitmapHeapScanNode, compiler: PlanCo
     const text = query([], environment);
     if (text === null) return;
     const session = runtime.functionContext.session;
-    let sequential = !isValidQueryText(runtime, text as string);
+    // The planner chose this index only where it left out exactly the keys `=%` excludes now (index-paths.ts);
+    // should the analysis have changed since planning (a statement that also runs it), the scan answers.
+    const exclusion = highFrequencyExclusionOn(runtime.functionContext, tableId, columnName);
+    let sequential = !isValidQueryText(runtime, text as string) || exclusion?.analysisId !== leftOutAnalysisId;
     let matches: { count: number; rowIds: Uint32Array; shared: Uint32Array } | undefined;
     const heap = runtime.view.openHeap(tableId);
     if (!sequential) {
       const queryKeys = session.queryKeys(text as string);
       if (queryKeys.count === 0) return;
-      const ams = session.actualMinScore(queryKeys);
+      let searchKeys = queryKeys;
+      let ams: number;
+      if (exclusion === undefined) {
+        ams = session.actualMinScore(queryKeys);
+      } else {
+        const excluded = excludedQueryOf(queryKeys, exclusion);
+        searchKeys = excluded.searchKeys;
+        ams = session.actualMinScore(queryKeys, { identity: exclusion.identity, excludedKeyCount: excluded.excludedKeyCount });
+      }
+      // Every query key high-frequency: shared is 0 for every row, below ams ≥ 1.
+      if (searchKeys.count === 0) return;
       if (ams < 1) sequential = true;
-      else matches = runtime.indexes.searcher.search(searchSource(runtime, index, heap), queryKeys, ams);
+      else matches = runtime.indexes.searcher.search(searchSource(runtime, index, heap), searchKeys, ams);
     }
     if (sequential || matches === undefined) {
       for (const emission of fallback(environment)) {

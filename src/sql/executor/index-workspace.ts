@@ -21,8 +21,6 @@ export class IndexWorkspace {
   private pool: WorkerPool | null = null;
   private searcherInstance: GinSearcher | undefined;
   private closed = false;
-  /** The reference warns once per session about preclude_highfreq_kmer without an analysis (core §3.6). */
-  analysisWarningGiven = false;
 
   /** `pageCacheBytes`: index pages kept in memory across searches (OpenOptions.indexCacheSize). */
   constructor(
