@@ -41,6 +41,11 @@ export function pageKey(storageId: number, high: number, low: number, chunk: num
 export class PageDirectory {
   /** The index's key filter: undefined until loaded, null when the index has none. */
   filter: KeyFilter | null | undefined;
+  /**
+   * Each page's group count once a search has read its header (0: not yet; pages never change under a storage
+   * id), so that later lookups in the page skip the header (PageReader.findInPage).
+   */
+  readonly groupCounts: Uint16Array;
   /** Slot of each page in the thread's PageCache (−1 or absent: not cached). */
   readonly cachedSlots: Int32Array;
   /** findPage's bucket table (built on first use) and the mapping of keys to buckets. */
@@ -62,6 +67,7 @@ export class PageDirectory {
     this.plainKey.writeUInt32BE(storageId, 0);
     this.chunkKey.writeUInt32BE(storageId, 0);
     this.cachedSlots = new Int32Array(count).fill(-1);
+    this.groupCounts = new Uint16Array(count);
   }
 
   /** Reads the page keys of a storage (keys only: the pages' bytes are not touched). */
@@ -116,6 +122,16 @@ export class PageDirectory {
       }
     }
     return found;
+  }
+
+  /** Page `index`'s first key as high·2^32 + low (a double: exact below 2^53). */
+  firstKey(index: number): number {
+    return this.firstHigh[index]! * TWO_POW_32 + this.firstLow[index]!;
+  }
+
+  /** A key at or after every key of page `index`: the next page's first key; −1 for the last page. */
+  upperBound(index: number): number {
+    return index + 1 < this.count ? this.firstKey(index + 1) : -1;
   }
 
   /**

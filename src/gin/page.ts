@@ -241,6 +241,11 @@ function readUint32(bytes: Uint8Array, at: number): number {
   return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
 }
 
+/** The number of groups of a page, after checking its header (PageReader.findInPage takes it). */
+export function pageGroupCount(page: Uint8Array): number {
+  return checkPage(page);
+}
+
 function checkPage(page: Uint8Array): number {
   if (page.length < headerBytes || page[0] !== pageFormatVersion) {
     throw new KmerSearchError(SqlState.dataCorrupted, 'index page is corrupt: bad header');
@@ -277,8 +282,29 @@ export class PageReader {
       const last = readUint32(page, lastAt) * TWO_POW_32 + readUint32(page, lastAt + 4);
       const target = high * TWO_POW_32 + low;
       group = target >= last ? groupCount - 1 : Math.floor(((target - first) / (last - first)) * (groupCount - 1));
-      if (!(group >= 0)) group = 0;
-      if (group > groupCount - 1) group = groupCount - 1;
+    }
+    return this.findFromGroup(page, groupCount, group, high, low, out);
+  }
+
+  /**
+   * find for a page whose group count was read before (pageGroupCount) and whose first key `first` and an upper
+   * bound `upper` of its keys (the next page's first key, or −1 when unknown) the caller knows, both as
+   * high·2^32 + low doubles, the key not before `first`: the group is estimated from them, so the page's header
+   * and last group are not read (each a cache miss: the pages of a search are rarely in the CPU cache).
+   */
+  findInPage(page: Uint8Array, groupCount: number, first: number, upper: number, high: number, low: number, out: PostingBuffer): number {
+    if (groupCount === 0) return -1;
+    if (!(upper > first)) return this.find(page, high, low, out);
+    const group = Math.floor(((high * TWO_POW_32 + low - first) / (upper - first)) * groupCount);
+    return this.findFromGroup(page, groupCount, group, high, low, out);
+  }
+
+  /** find's walk from an estimated group (any number; clamped) to the key's entry. */
+  private findFromGroup(page: Uint8Array, groupCount: number, estimate: number, high: number, low: number, out: PostingBuffer): number {
+    let group = estimate;
+    if (!(group >= 0)) group = 0;
+    if (group > groupCount - 1) group = groupCount - 1;
+    if (groupCount > 1) {
       // Forward while the next group still starts at or before the key, then back while this one starts after it.
       while (group + 1 < groupCount) {
         const nextAt = headerBytes + (group + 1) * groupBytes;
