@@ -54,6 +54,7 @@ export const SqlState = {
   diskFull: '53100',
   outOfMemory: '53200',
   programLimitExceeded: '54000',
+  statementTooComplex: '54001',
   undefinedFile: '58P01',
   duplicateFile: '58P02',
   ioError: '58030',
@@ -105,9 +106,45 @@ export class KmerSearchError extends Error {
   }
 }
 
-/** Turns anything thrown into a KmerSearchError: foreign errors become XX000 with their message kept. */
+/**
+ * PostgreSQL's answer to input nested too deeply for its stack (`check_stack_depth`). The parser raises it past its
+ * nesting limit; a JavaScript stack overflow anywhere else in a statement (say, binding a chain of 100,000 `+`,
+ * which the parser builds without recursion) becomes the same error through asKmerSearchError.
+ */
+export function stackDepthLimitExceeded(): KmerSearchError {
+  return new KmerSearchError(SqlState.statementTooComplex, 'stack depth limit exceeded', {
+    hint: 'Increase the configuration parameter "max_stack_depth" (currently 2048kB), after ensuring the platform\'s stack depth limit is adequate.',
+  });
+}
+
+/**
+ * V8's RangeErrors for a value larger than it can hold (a string beyond buffer.constants.MAX_STRING_LENGTH, an
+ * array or buffer too large to allocate), reached by data rather than by a bug: `replace()` or `string_agg` of
+ * big inputs. PostgreSQL's answer to a value past its 1 GB limit is `out of memory` with SQLSTATE 54000
+ * (enlargeStringInfo); these get the same code and text, with V8's reason as the DETAIL.
+ */
+const valueTooLargeMessages: ReadonlySet<string> = new Set([
+  'Invalid string length',
+  'Invalid array length',
+  'Array buffer allocation failed',
+]);
+
+/**
+ * Turns anything thrown into a KmerSearchError: a stack overflow becomes 54001 (stackDepthLimitExceeded), a value
+ * too large for V8 54000 `out of memory`, other foreign errors XX000 with their message kept.
+ */
 export function asKmerSearchError(error: unknown): KmerSearchError {
   if (error instanceof KmerSearchError) return error;
+  if (error instanceof RangeError) {
+    if (error.message === 'Maximum call stack size exceeded') return stackDepthLimitExceeded();
+    // `Invalid typed array length: <n>` carries the length.
+    if (valueTooLargeMessages.has(error.message) || error.message.startsWith('Invalid typed array length')) {
+      return new KmerSearchError(SqlState.programLimitExceeded, 'out of memory', {
+        detail: `The value is larger than the JavaScript engine can hold (${error.message}).`,
+        cause: error,
+      });
+    }
+  }
   if (error instanceof Error) {
     return new KmerSearchError(SqlState.internalError, error.message, { cause: error });
   }

@@ -124,6 +124,11 @@ function systemErrorMessage(error: unknown): string {
 
 /** `could not open file "x" for reading: No such file or directory`, as COPY FROM says. */
 export function fileOpenError(path: string, error: unknown, purpose: 'reading' | 'writing'): KmerSearchError {
+  // A path with a NUL cannot reach PostgreSQL (its text has no NUL); Node refuses it with ERR_INVALID_ARG_VALUE,
+  // whose JavaScript wording would otherwise leak out as an I/O error.
+  if (path.includes('\0')) {
+    return new KmerSearchError(CopySqlState.characterNotInRepertoire, 'invalid byte sequence for encoding "UTF8": 0x00', { cause: error });
+  }
   return new KmerSearchError(
     sqlStateForFileAccess(systemErrorCode(error)),
     `could not open file "${path}" for ${purpose}: ${systemErrorMessage(error)}`,

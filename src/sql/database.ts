@@ -142,6 +142,10 @@ export class KmerSearch implements AsyncDisposable {
   }
 
   private parse(sql: string): readonly RawStatement[] {
+    // The types say string, but JavaScript callers can pass anything: a typed error, not a TypeError from the lexer.
+    if (typeof sql !== 'string') {
+      throw new KmerSearchError(SqlState.invalidParameterValue, `the statement text must be a string, not ${sql === null ? 'null' : typeof sql}`);
+    }
     try {
       return this.statements.parse(sql);
     } catch (error) {

@@ -106,9 +106,30 @@ export interface Token {
 
 /** PostgreSQL's error position: 1-based and counted in characters (code points), not UTF-16 units. */
 export function errorPosition(source: string, offset: number): number {
+  return countCharacters(source, 0, Math.min(offset, source.length), 1);
+}
+
+/**
+ * errorPosition of each offset, in one pass over the source: a call with 100,000 arguments needs a position for
+ * each, and counting from the start every time would be quadratic.
+ */
+export function errorPositions(source: string, offsets: readonly number[]): number[] {
+  const order = offsets.map((_, index) => index).sort((left, right) => (offsets[left] as number) - (offsets[right] as number));
+  const positions = new Array<number>(offsets.length);
+  let counted = 0;
   let position = 1;
-  const end = Math.min(offset, source.length);
-  for (let index = 0; index < end; index++) {
+  for (const which of order) {
+    const end = Math.max(counted, Math.min(offsets[which] as number, source.length));
+    position = countCharacters(source, counted, end, position);
+    counted = end;
+    positions[which] = position;
+  }
+  return positions;
+}
+
+/** `position` advanced by the characters of source[start, end). */
+function countCharacters(source: string, start: number, end: number, position: number): number {
+  for (let index = start; index < end; index++) {
     const code = source.charCodeAt(index);
     // A surrogate pair is one character: count only its high half.
     if (code >= 0xdc00 && code <= 0xdfff && index > 0) {

@@ -5,7 +5,7 @@
  * literals) and the same syntax errors with the same positions. It builds the frozen trees of ast.ts and raises
  * only KmerSearchError; deeply nested input fails with PostgreSQL's `stack depth limit exceeded`, not a crash.
  */
-import { KmerSearchError, SqlState } from '../errors.js';
+import { KmerSearchError, SqlState, stackDepthLimitExceeded } from '../errors.js';
 import type {
   Alias,
   AndExpression,
@@ -143,17 +143,11 @@ function guard<T>(sql: string, run: (parser: Parser) => T): T {
     return run(new Parser(sql));
   } catch (error) {
     if (error instanceof KmerSearchError) throw error;
-    if (error instanceof RangeError) throw stackDepthError();
+    if (error instanceof RangeError) throw stackDepthLimitExceeded();
     throw new KmerSearchError(SqlState.internalError, error instanceof Error ? error.message : String(error), {
       cause: error,
     });
   }
-}
-
-function stackDepthError(): KmerSearchError {
-  return new KmerSearchError('54001', 'stack depth limit exceeded', {
-    hint: 'Increase the configuration parameter "max_stack_depth" (currently 2048kB), after ensuring the platform\'s stack depth limit is adequate.',
-  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -294,7 +288,7 @@ class Parser {
   }
 
   private enter(): void {
-    if (++this.depth > maximumNestingDepth) throw stackDepthError();
+    if (++this.depth > maximumNestingDepth) throw stackDepthLimitExceeded();
   }
 
   private leave(): void {

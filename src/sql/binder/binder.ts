@@ -9,7 +9,7 @@ import type { StorageView } from '../../storage/index.js';
 import type * as ast from '../ast.js';
 import type { DeparsedConstant } from '../deparse.js';
 import type { FunctionCatalog } from '../functions/contract.js';
-import { errorPosition } from '../lexer.js';
+import { errorPosition, errorPositions } from '../lexer.js';
 import {
   type CastContext,
   type RelationCatalog,
@@ -91,6 +91,11 @@ export class Binder {
   /** PostgreSQL's 1-based character position of a 0-based offset in the statement text. */
   position(location: number): number {
     return errorPosition(this.source, location);
+  }
+
+  /** position() of each location, in one pass over the statement. */
+  positions(locations: readonly number[]): number[] {
+    return errorPositions(this.source, locations);
   }
 
   error(code: string, message: string, location: number | undefined, fields: { detail?: string; hint?: string } = {}): KmerSearchError {

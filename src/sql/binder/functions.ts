@@ -151,7 +151,7 @@ export function resolveCatalogFunction(
   location: number,
 ): { readonly function: SqlFunction; readonly arguments: readonly BoundExpression[]; readonly resultType: SqlType } {
   const inputTypes = args.map((argument) => argument.type);
-  const positions = locations.map((argumentLocation) => binder.position(argumentLocation));
+  const positions = binder.positions(locations);
   const resolved = binder.at(location, () => resolveFunctionCall(binder.catalog, name, inputTypes, positions));
   const coerced = args.map((argument, index) =>
     binder.coerce(argument, resolved.argumentTypes[index] ?? argument.type, locations[index] ?? location),

@@ -34,5 +34,8 @@ function typeParameter(value: unknown, number: number): TypedConstant {
 }
 
 export function typeParameters(values: readonly unknown[] | undefined): readonly TypedConstant[] {
+  if (values !== undefined && values !== null && !Array.isArray(values)) {
+    throw new KmerSearchError(SqlState.invalidParameterValue, `the parameters must be an array, not ${typeof values}`);
+  }
   return Object.freeze((values ?? []).map((value, index) => typeParameter(value, index + 1)));
 }

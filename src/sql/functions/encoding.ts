@@ -17,62 +17,76 @@ function invalidParameter(message: string, hint?: string): KmerSearchError {
   return new KmerSearchError(SqlState.invalidParameterValue, message, hint === undefined ? {} : { hint });
 }
 
-const HEX = '0123456789abcdef';
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const BASE64_LINE = 76;
 
-function hexEncode(bytes: Uint8Array): string {
-  let text = '';
-  for (const byte of bytes) text += (HEX[byte >> 4] ?? '') + (HEX[byte & 15] ?? '');
-  return text;
+/**
+ * The encoders build their text in one piece (Buffer, or ASCII bytes decoded once) rather than by appending a few
+ * characters per byte: that made ropes of millions of nodes, gigabytes for a 30 MB bytea, and could exhaust the heap.
+ */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-function hexDigitValue(character: string): number {
-  const code = character.charCodeAt(0);
+function hexEncode(bytes: Uint8Array): string {
+  return asBuffer(bytes).toString('hex');
+}
+
+function hexDigitValue(code: number): number {
   if (code >= 48 && code <= 57) return code - 48;
   if (code >= 97 && code <= 102) return code - 87;
   if (code >= 65 && code <= 70) return code - 55;
   return -1;
 }
 
-function isHexWhitespace(character: string): boolean {
-  return character === ' ' || character === '\n' || character === '\t' || character === '\r';
+function isHexWhitespace(code: number): boolean {
+  return code === 0x20 || code === 0x0a || code === 0x09 || code === 0x0d;
 }
 
 /** hex_decode: whitespace is skipped between pairs only; each digit error quotes the whole character. */
 function hexDecode(text: string): Uint8Array {
-  const characters = Array.from(text);
-  const output: number[] = [];
+  const output = new Uint8Array(text.length >>> 1);
+  let length = 0;
   let position = 0;
-  const digit = (character: string): number => {
-    const value = hexDigitValue(character);
-    if (value < 0 || character.length !== 1) throw invalidParameter(`invalid hexadecimal digit: "${character}"`);
+  const digit = (at: number): number => {
+    const value = hexDigitValue(text.charCodeAt(at));
+    if (value < 0) throw invalidParameter(`invalid hexadecimal digit: "${String.fromCodePoint(text.codePointAt(at) ?? 0)}"`);
     return value;
   };
-  while (position < characters.length) {
-    const first = characters[position] ?? '';
-    if (isHexWhitespace(first)) {
+  while (position < text.length) {
+    if (isHexWhitespace(text.charCodeAt(position))) {
       position++;
       continue;
     }
-    const high = digit(first);
+    const high = digit(position);
     position++;
-    if (position >= characters.length) throw invalidParameter('invalid hexadecimal data: odd number of digits');
-    output.push((high << 4) | digit(characters[position] ?? ''));
+    if (position >= text.length) throw invalidParameter('invalid hexadecimal data: odd number of digits');
+    output[length++] = (high << 4) | digit(position);
     position++;
   }
-  return Uint8Array.from(output);
+  return output.slice(0, length);
 }
 
 /** esc_encode: NUL and bytes ≥ 0x80 as `\ooo`, a backslash doubled. */
 function escapeEncode(bytes: Uint8Array): string {
-  let text = '';
+  let size = 0;
+  for (const byte of bytes) size += byte === 0 || byte >= 0x80 ? 4 : byte === 0x5c ? 2 : 1;
+  const output = Buffer.allocUnsafe(size);
+  let length = 0;
   for (const byte of bytes) {
-    if (byte === 0 || byte >= 0x80) text += `\\${byte.toString(8).padStart(3, '0')}`;
-    else if (byte === 0x5c) text += '\\\\';
-    else text += String.fromCharCode(byte);
+    if (byte === 0 || byte >= 0x80) {
+      output[length++] = 0x5c;
+      output[length++] = 0x30 + (byte >> 6);
+      output[length++] = 0x30 + ((byte >> 3) & 7);
+      output[length++] = 0x30 + (byte & 7);
+    } else if (byte === 0x5c) {
+      output[length++] = 0x5c;
+      output[length++] = 0x5c;
+    } else {
+      output[length++] = byte;
+    }
   }
-  return text;
+  return output.toString('latin1');
 }
 
 /** esc_decode over the text's UTF-8 bytes: `\ooo` (first digit 0–3) and `\\`; any other backslash is an error. */
@@ -105,37 +119,16 @@ function escapeDecode(text: string): Uint8Array {
   return output.slice(0, length);
 }
 
-/** pg_base64_encode: a newline after every 76 output characters (even at the very end). */
+/**
+ * pg_base64_encode: a newline after every 76 output characters, also at the very end when the last complete group
+ * of 3 bytes ends a line (a final partial group is never followed by one).
+ */
 function base64Encode(bytes: Uint8Array): string {
-  let text = '';
-  let lineEnd = BASE64_LINE;
-  let position = 2;
-  let buffer = 0;
-  for (const byte of bytes) {
-    buffer |= byte << (position * 8);
-    position--;
-    if (position < 0) {
-      text +=
-        (BASE64[(buffer >> 18) & 0x3f] ?? '') +
-        (BASE64[(buffer >> 12) & 0x3f] ?? '') +
-        (BASE64[(buffer >> 6) & 0x3f] ?? '') +
-        (BASE64[buffer & 0x3f] ?? '');
-      position = 2;
-      buffer = 0;
-    }
-    if (text.length >= lineEnd) {
-      text += '\n';
-      lineEnd = text.length + BASE64_LINE;
-    }
-  }
-  if (position !== 2) {
-    text +=
-      (BASE64[(buffer >> 18) & 0x3f] ?? '') +
-      (BASE64[(buffer >> 12) & 0x3f] ?? '') +
-      (position === 0 ? (BASE64[(buffer >> 6) & 0x3f] ?? '') : '=') +
-      '=';
-  }
-  return text;
+  const text = asBuffer(bytes).toString('base64');
+  const lines: string[] = [];
+  for (let start = 0; start < text.length; start += BASE64_LINE) lines.push(text.slice(start, start + BASE64_LINE));
+  const trailingNewline = text.length > 0 && text.length % BASE64_LINE === 0 && bytes.length % 3 === 0;
+  return lines.join('\n') + (trailingNewline ? '\n' : '');
 }
 
 /**
