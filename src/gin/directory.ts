@@ -14,6 +14,7 @@ import type { IndexDataReader } from '../storage/index.js';
 import { KeyFilter } from './key-filter.js';
 
 const maxCachedDirectories = 64;
+const TWO_POW_32 = 4294967296;
 
 /** First key (exclusive end: next id) of everything under `spaceId` in the `gin` sub-database. */
 export function spaceStart(spaceId: number): Buffer {
@@ -40,8 +41,18 @@ export function pageKey(storageId: number, high: number, low: number, chunk: num
 export class PageDirectory {
   /** The index's key filter: undefined until loaded, null when the index has none. */
   filter: KeyFilter | null | undefined;
+  /**
+   * Each page's group count once a search has read its header (0: not yet; pages never change under a storage
+   * id), so that later lookups in the page skip the header (PageReader.findInPage).
+   */
+  readonly groupCounts: Uint16Array;
   /** Slot of each page in the thread's PageCache (−1 or absent: not cached). */
   readonly cachedSlots: Int32Array;
+  /** findPage's bucket table (built on first use) and the mapping of keys to buckets. */
+  private buckets: Uint32Array | undefined;
+  private bucketCount = 1;
+  private bucketBase = 0;
+  private bucketScale = 0;
   /** Reused key buffers: lmdb-js copies a key before the read returns. */
   private readonly plainKey = Buffer.alloc(12);
   private readonly chunkKey = Buffer.alloc(16);
@@ -56,6 +67,7 @@ export class PageDirectory {
     this.plainKey.writeUInt32BE(storageId, 0);
     this.chunkKey.writeUInt32BE(storageId, 0);
     this.cachedSlots = new Int32Array(count).fill(-1);
+    this.groupCounts = new Uint16Array(count);
   }
 
   /** Reads the page keys of a storage (keys only: the pages' bytes are not touched). */
@@ -86,10 +98,13 @@ export class PageDirectory {
   /** Index of the page that holds the start of key (high, low)'s list if the index has it, or −1. */
   findPage(high: number, low: number): number {
     // Last page whose (first key, chunk) ≤ (key, 0): pages starting with the key itself (chunk 0) included,
-    // continuation pages of the key excluded.
-    let lo = 0;
-    let hi = this.count - 1;
-    let found = -1;
+    // continuation pages of the key excluded. The bucket table narrows the binary search to the pages of the
+    // key's bucket: pages of earlier buckets start before the key, pages of later ones after it.
+    const buckets = this.buckets ?? this.buildBuckets();
+    const bucket = this.bucketOf(high, low);
+    let lo = buckets[bucket]!;
+    let hi = buckets[bucket + 1]! - 1;
+    let found = lo - 1;
     const firstHigh = this.firstHigh;
     const firstLow = this.firstLow;
     const chunk = this.chunk;
@@ -107,6 +122,47 @@ export class PageDirectory {
       }
     }
     return found;
+  }
+
+  /** Page `index`'s first key as high·2^32 + low (a double: exact below 2^53). */
+  firstKey(index: number): number {
+    return this.firstHigh[index]! * TWO_POW_32 + this.firstLow[index]!;
+  }
+
+  /** A key at or after every key of page `index`: the next page's first key; −1 for the last page. */
+  upperBound(index: number): number {
+    return index + 1 < this.count ? this.firstKey(index + 1) : -1;
+  }
+
+  /**
+   * Bucket of a key: its position between the first and the last page's first key, scaled to the bucket count.
+   * Monotone in the key (doubles round monotonically), which is all findPage needs; wide keys beyond 2^53 only
+   * share buckets more.
+   */
+  private bucketOf(high: number, low: number): number {
+    const position = (high * TWO_POW_32 + low - this.bucketBase) * this.bucketScale;
+    const last = this.bucketCount - 1;
+    return position >= last ? last : position > 0 ? Math.floor(position) : 0;
+  }
+
+  /** buckets[b]: the first page whose first key's bucket is ≥ b (buckets[bucketCount] = count). */
+  private buildBuckets(): Uint32Array {
+    const count = this.count;
+    this.bucketCount = Math.max(1, count);
+    if (count > 1) {
+      this.bucketBase = this.firstHigh[0]! * TWO_POW_32 + this.firstLow[0]!;
+      const span = this.firstHigh[count - 1]! * TWO_POW_32 + this.firstLow[count - 1]! - this.bucketBase;
+      this.bucketScale = span > 0 ? this.bucketCount / span : 0;
+    }
+    const buckets = new Uint32Array(this.bucketCount + 1);
+    let page = 0;
+    for (let bucket = 0; bucket <= this.bucketCount; bucket++) {
+      while (page < count && this.bucketOf(this.firstHigh[page]!, this.firstLow[page]!) < bucket) page++;
+      buckets[bucket] = page;
+    }
+    buckets[this.bucketCount] = count;
+    this.buckets = buckets;
+    return buckets;
   }
 
   /** The key filter, read on first use (the entry under the storage id alone). */

@@ -11,7 +11,7 @@
  * per-row entries visible with their rows); see src/storage/README.md.
  */
 export { encodePostingList, decodePostingList, postingListChunks, postingListLength } from './posting-list.js';
-export { PageBuilder, PageReader, PostingBuffer, keysPerGroup, maxPageBytes, pageFormatVersion } from './page.js';
+export { PageBuilder, PageReader, PostingBuffer, keysPerGroup, maxPageBytes, pageFormatVersion, pageGroupCount } from './page.js';
 export { PageCache, PageDirectory, pageDirectory, pageKey, spaceEnd, spaceStart } from './directory.js';
 export { KeyFilter, keyFilterBitsPerKey } from './key-filter.js';
 export {

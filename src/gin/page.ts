@@ -241,6 +241,11 @@ function readUint32(bytes: Uint8Array, at: number): number {
   return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
 }
 
+/** The number of groups of a page, after checking its header (PageReader.findInPage takes it). */
+export function pageGroupCount(page: Uint8Array): number {
+  return checkPage(page);
+}
+
 function checkPage(page: Uint8Array): number {
   if (page.length < headerBytes || page[0] !== pageFormatVersion) {
     throw new KmerSearchError(SqlState.dataCorrupted, 'index page is corrupt: bad header');
@@ -277,8 +282,29 @@ export class PageReader {
       const last = readUint32(page, lastAt) * TWO_POW_32 + readUint32(page, lastAt + 4);
       const target = high * TWO_POW_32 + low;
       group = target >= last ? groupCount - 1 : Math.floor(((target - first) / (last - first)) * (groupCount - 1));
-      if (!(group >= 0)) group = 0;
-      if (group > groupCount - 1) group = groupCount - 1;
+    }
+    return this.findFromGroup(page, groupCount, group, high, low, out);
+  }
+
+  /**
+   * find for a page whose group count was read before (pageGroupCount) and whose first key `first` and an upper
+   * bound `upper` of its keys (the next page's first key, or −1 when unknown) the caller knows, both as
+   * high·2^32 + low doubles, the key not before `first`: the group is estimated from them, so the page's header
+   * and last group are not read (each a cache miss: the pages of a search are rarely in the CPU cache).
+   */
+  findInPage(page: Uint8Array, groupCount: number, first: number, upper: number, high: number, low: number, out: PostingBuffer): number {
+    if (groupCount === 0) return -1;
+    if (!(upper > first)) return this.find(page, high, low, out);
+    const group = Math.floor(((high * TWO_POW_32 + low - first) / (upper - first)) * groupCount);
+    return this.findFromGroup(page, groupCount, group, high, low, out);
+  }
+
+  /** find's walk from an estimated group (any number; clamped) to the key's entry. */
+  private findFromGroup(page: Uint8Array, groupCount: number, estimate: number, high: number, low: number, out: PostingBuffer): number {
+    let group = estimate;
+    if (!(group >= 0)) group = 0;
+    if (group > groupCount - 1) group = groupCount - 1;
+    if (groupCount > 1) {
       // Forward while the next group still starts at or before the key, then back while this one starts after it.
       while (group + 1 < groupCount) {
         const nextAt = headerBytes + (group + 1) * groupBytes;
@@ -303,6 +329,7 @@ export class PageReader {
       group + 1 < groupCount
         ? entriesStart + ((page[at + groupBytes + 8]! << 8) | page[at + groupBytes + 9]!)
         : page.length;
+    if (keyHigh === high) return this.findBelow(page, start, end, low - keyLow, out);
     const cursor = this.cursor;
     cursor.reset(page, start);
     while (cursor.position < end) {
@@ -326,6 +353,53 @@ export class PageReader {
       }
       if (keyHigh > high || (keyHigh === high && keyLow > low)) return -1;
       cursor.position = skipVarints(page, cursor.position, count);
+    }
+    return -1;
+  }
+
+  /**
+   * find's walk through a group whose first key has the key's high half, the usual case: the key is `remaining`
+   * (< 2^32) past the group's first key, and each entry's delta is subtracted until the key is reached (found) or
+   * passed (absent). Varints are read in place, without the cursor (measured: about 5 % less CPU per search).
+   */
+  private findBelow(page: Uint8Array, start: number, end: number, remaining: number, out: PostingBuffer): number {
+    let position = start;
+    while (position < end) {
+      let byte = page[position++]!;
+      const explicitCount = byte & 1;
+      let delta = (byte >>> 1) & 0x3f;
+      if (byte >= 0x80) {
+        // A delta of 2^32 or more (the key's high half passed) is a double beyond `remaining`: exact enough.
+        let scale = 64;
+        do {
+          byte = page[position++]!;
+          delta += (byte & 0x7f) * scale;
+          scale *= 128;
+        } while (byte >= 0x80 && position < end);
+      }
+      if (delta > remaining) return -1;
+      remaining -= delta;
+      let count = 1;
+      if (explicitCount !== 0) {
+        byte = page[position++]!;
+        count = byte & 0x7f;
+        let shift = 7;
+        while (byte >= 0x80) {
+          byte = page[position++]!;
+          count |= (byte & 0x7f) << shift;
+          shift += 7;
+        }
+        count >>>= 0;
+      }
+      if (remaining === 0) {
+        const rowIds = out.ensureSpare(count);
+        const cursor = this.cursor;
+        cursor.reset(page, position);
+        readPostingList(cursor, count, rowIds, out.count);
+        out.count += count;
+        return count;
+      }
+      for (let left = count; left > 0 && position < end; position++) if (page[position]! < 0x80) left--;
     }
     return -1;
   }

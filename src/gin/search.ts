@@ -15,7 +15,7 @@ import { rowsPerBlock, type HeapReader, type IndexDataReader, type IndexRecord, 
 import { PageCache, pageDirectory, type PageDirectory } from './directory.js';
 import { ginIndexOptions, ginKeyLayout } from './index-options.js';
 import type { RowFilter } from './merge.js';
-import { PageReader, PostingBuffer } from './page.js';
+import { pageGroupCount, PageReader, PostingBuffer } from './page.js';
 import { decodePendingEntry, pendingEntries, RowKeys } from './pending.js';
 import { ByteCursor } from './varint.js';
 
@@ -203,7 +203,10 @@ export class GinSearcher {
           }
           loadedPage = pageIndex;
         }
-        if (this.pageReader.find(page, high, low, postings) < 0) break;
+        let groupCount = directory.groupCounts[pageIndex]!;
+        if (groupCount === 0) directory.groupCounts[pageIndex] = groupCount = pageGroupCount(page);
+        const first = directory.firstKey(pageIndex);
+        if (this.pageReader.findInPage(page, groupCount, first, directory.upperBound(pageIndex), high, low, postings) < 0) break;
         // A long list continues on the next pages (chunks).
         if (!directory.continues(pageIndex + 1, high, low)) break;
         pageIndex++;

@@ -6,6 +6,7 @@ import {
   PageDirectory,
   PageReader,
   PairSorter,
+  pageGroupCount,
   PostingBuffer,
   checkSortedRun,
   decodePendingEntry,
@@ -138,6 +139,21 @@ describe('pages', () => {
           expect([...loaded.chunk]).toEqual([...directory.chunk]);
           const reader = new PageReader();
           const postings = new PostingBuffer();
+          /** The list of a key as GinSearcher looks it up, or undefined when absent. */
+          const lookUpInPages = (high: number, low: number): Uint32Array | undefined => {
+            const found = new PostingBuffer();
+            let pageIndex = directory.findPage(high, low);
+            if (pageIndex < 0) return undefined;
+            for (;;) {
+              const page = stored.get(directory.keyOf(pageIndex).toString('hex'))!;
+              const groups = pageGroupCount(page);
+              const bounds = [directory.firstKey(pageIndex), directory.upperBound(pageIndex)] as const;
+              if (reader.findInPage(page, groups, bounds[0], bounds[1], high, low, found) < 0) break;
+              if (!directory.continues(pageIndex + 1, high, low)) break;
+              pageIndex++;
+            }
+            return found.count === 0 ? undefined : found.rowIds.slice(0, found.count);
+          };
           for (const entry of entries) {
             postings.count = 0;
             let pageIndex = directory.findPage(entry.high, entry.low);
@@ -149,6 +165,8 @@ describe('pages', () => {
               pageIndex++;
             }
             expect(postings.rowIds.subarray(0, postings.count)).toEqual(entry.rowIds);
+            // The search's lookup (group count and key bounds from the directory) finds the same list.
+            expect(lookUpInPages(entry.high, entry.low)).toEqual(entry.rowIds);
             // A key just after this one is absent (unless it is the next entry).
             const next = entries[entries.indexOf(entry) + 1];
             const absentLow = (entry.low + 1) >>> 0;
@@ -157,8 +175,26 @@ describe('pages', () => {
               const at = directory.findPage(absentHigh, absentLow);
               postings.count = 0;
               expect(reader.find(stored.get(directory.keyOf(at).toString('hex'))!, absentHigh, absentLow, postings)).toBe(-1);
+              expect(lookUpInPages(absentHigh, absentLow)).toBeUndefined();
             }
           }
+          // findPage (bucket table, then binary search) equals a walk over every page, for keys in and around them.
+          const linearFindPage = (high: number, low: number): number => {
+            let found = -1;
+            for (let index = 0; index < directory.count; index++) {
+              const pageHigh = directory.firstHigh[index]!;
+              const pageLow = directory.firstLow[index]!;
+              if (pageHigh < high || (pageHigh === high && (pageLow < low || (pageLow === low && directory.chunk[index] === 0)))) found = index;
+            }
+            return found;
+          };
+          const probes: [number, number][] = [[0, 0], [0xffffffff, 0xffffffff]];
+          for (let index = 0; index < directory.count; index++) {
+            const high = directory.firstHigh[index]!;
+            const low = directory.firstLow[index]!;
+            probes.push([high, low], [high, (low + 1) >>> 0], [low === 0 ? Math.max(0, high - 1) : high, (low - 1) >>> 0]);
+          }
+          for (const [high, low] of probes) expect(directory.findPage(high, low)).toBe(linearFindPage(high, low));
           // decodeAll yields every posting in order.
           const high: number[] = [];
           const low: number[] = [];
