@@ -6,8 +6,14 @@ import type * as ast from './ast.js';
 
 export type AccessMode = 'none' | 'read' | 'write';
 
-/** Functions whose calls make a query a writer (they advance sequences in the write transaction). */
-const writingFunctions: ReadonlySet<string> = new Set(['nextval', 'setval']);
+/** Functions whose calls make a query a writer (they advance sequences or change tables in the write transaction). */
+const writingFunctions: ReadonlySet<string> = new Set([
+  'nextval',
+  'setval',
+  'kmersearch_partition_table',
+  'kmersearch_unpartition_table',
+  'kmersearch_parallel_create_index',
+]);
 
 function callsWritingFunction(node: unknown): boolean {
   if (Array.isArray(node)) return node.some(callsWritingFunction);

@@ -3,6 +3,7 @@
  * and the running of one parsed statement at a time — transaction control here, everything else through the
  * executors with a storage view chosen by transaction-state.ts. The caller (database.ts) serialises calls.
  */
+import { partitionsOf } from '../partition/index.js';
 import { basename } from 'node:path';
 import { KmerSearchError, SqlState, asKmerSearchError } from '../errors.js';
 import { KeyExtractor, keyLayout, queryKeysOf } from '../kmer/index.js';
@@ -112,6 +113,7 @@ export class Connection {
       const functionContext: FunctionContext = {
         session: this.session,
         view: access.view,
+        write: access.write,
         extractor: this.storedExtractor,
         relations,
         transactionTimestamp,
@@ -133,9 +135,14 @@ export class Connection {
         eventLoop: new EventLoopTurns(),
         indexes: this.indexes,
         indexMaintenance: new IndexMaintenance(),
+        preparedFunctionRows: new Map(),
       };
       const view = access.view;
-      const planning: PlanningContext = { indexesOf: (tableId) => view.listIndexes(tableId), settings: this.settings };
+      const planning: PlanningContext = {
+        indexesOf: (tableId) => view.listIndexes(tableId),
+        partitionsOf: (table) => partitionsOf(view, table),
+        settings: this.settings,
+      };
       const context: StatementContext = {
         binder,
         runtime,

@@ -71,6 +71,7 @@ function relationCount(node: PlanNode): number {
     case 'bitmapHeapScan':
     case 'functionScan':
     case 'valuesScan':
+    case 'append':
       return 1;
     case 'subqueryScan':
       return 1 + relationCount(node.input);
@@ -137,6 +138,11 @@ class PlanWriter {
       this.write(node.input, headerIndent);
       return;
     }
+    // PostgreSQL removes an Append of a single partition and shows the partition's scan in its place.
+    if (node.kind === 'append' && node.children.length === 1) {
+      this.write(node.children[0] as PlanNode, headerIndent);
+      return;
+    }
     const header = this.header(node);
     let propertyIndent: number;
     if (headerIndent === undefined) {
@@ -165,6 +171,9 @@ class PlanWriter {
         this.lines.push(`${' '.repeat(propertyIndent + 6)}Index Cond: ${condition}`);
         break;
       }
+      case 'append':
+        for (const child of node.children) this.write(child, propertyIndent);
+        break;
       case 'functionScan':
       case 'valuesScan':
         filter('Filter', node.filter);
@@ -218,6 +227,9 @@ class PlanWriter {
         return `Seq Scan on ${node.table.name}${node.alias === undefined ? '' : ` ${node.alias}`}`;
       case 'bitmapHeapScan':
         return `Bitmap Heap Scan on ${node.table.name}${node.alias === undefined ? '' : ` ${node.alias}`}`;
+      case 'append':
+        // An Append without partitions is PostgreSQL's empty Result.
+        return node.children.length === 0 ? 'Result' : 'Append';
       case 'functionScan': {
         const alias = node.source.alias;
         return `Function Scan on ${node.source.name}${alias === undefined || alias === node.source.name ? '' : ` ${alias}`}`;
@@ -262,6 +274,8 @@ class PlanWriter {
   modification(verb: string, tableName: string, alias: string | undefined, input: PlanNode): void {
     this.qualify = relationCount(input) > 1;
     this.lines.push(`${verb} on ${tableName}${alias === undefined ? '' : ` ${alias}`}`);
+    // PostgreSQL lists the partitions a modification of a partitioned table writes to.
+    if (input.kind === 'append') for (const child of input.children) this.lines.push(`  ${verb} on ${child.table.name} ${child.alias ?? ''}`.trimEnd());
     this.write(input, 2);
   }
 }

@@ -6,6 +6,13 @@
  * (index-maintenance.ts); deleted ones vanish from index searches with their visibility.
  */
 import { KmerSearchError, SqlState } from '../../errors.js';
+import {
+  deletePartitionedRows,
+  insertPartitionedRows,
+  isPartitionedTable,
+  updatePartitionedRows,
+  type PartitionWrite,
+} from '../../partition/index.js';
 import type { ColumnValue, RowUpdate, TableRecord, WriteTransaction } from '../../storage/index.js';
 import type * as ast from '../ast.js';
 import type { BoundExpression, Row } from '../binder/bound.js';
@@ -32,12 +39,20 @@ export function requireWrite(context: StatementContext): WriteTransaction {
  * Appends complete rows to a table in the statement's write transaction. Every statement that adds rows (INSERT,
  * COPY FROM) goes through here, so work that must follow each inserted batch (index maintenance) has one place.
  */
-export function insertTableRows(context: StatementContext, table: TableRecord, rows: readonly Row[]): number[] {
-  if (rows.length === 0) return [];
+export function insertTableRows(context: StatementContext, table: TableRecord, rows: readonly Row[]): void {
+  if (rows.length === 0) return;
   const write = requireWrite(context);
+  if (isPartitionedTable(table)) {
+    // Each row goes to the partition its DNA value hashes to (src/partition), with that partition's indexes.
+    for (const written of insertPartitionedRows(write, table, rows as unknown as ColumnValue[][])) partitionRowsAdded(context, write, written);
+    return;
+  }
   const rowIds = write.insertRows(table.id, rows as unknown as ColumnValue[][]);
   context.runtime.indexMaintenance.rowsAdded(write, table, rows, rowIds);
-  return rowIds;
+}
+
+function partitionRowsAdded(context: StatementContext, write: WriteTransaction, written: PartitionWrite): void {
+  context.runtime.indexMaintenance.rowsAdded(write, written.partition, written.rows as unknown as Row[], written.rowIds as number[]);
 }
 
 function compileOptional(context: StatementContext, expressions: readonly (BoundExpression | undefined)[]): (Evaluator | undefined)[] {
@@ -146,8 +161,21 @@ export async function executeUpdate(context: StatementContext, statement: ast.Up
   });
   const returning = bound.returning === undefined ? undefined : new ReturningRows(context, bound.returning);
   let updated = 0;
+  const partitioned = isPartitionedTable(table);
   for (let start = 0; start < updates.length; start += writeBatchRows) {
     const chunk = updates.slice(start, start + writeBatchRows);
+    if (partitioned) {
+      // A new version whose DNA value hashes elsewhere moves to that partition (src/partition).
+      const outcome = updatePartitionedRows(write, table, chunk);
+      for (const written of outcome.writes) partitionRowsAdded(context, write, written);
+      outcome.updated.forEach((done, index) => {
+        if (!done) return;
+        updated++;
+        returning?.add((chunk[index] as RowUpdate).values as Row, environment);
+      });
+      context.runtime.checkCancelled();
+      continue;
+    }
     const newIds = write.updateRows(table.id, chunk);
     context.runtime.indexMaintenance.rowsAdded(write, table, chunk.map((update) => update.values as Row), newIds);
     newIds.forEach((id, index) => {
@@ -175,6 +203,8 @@ export async function executeDelete(context: StatementContext, statement: ast.De
       returning?.add(row.slice(0, width), environment);
     }
   });
-  const deleted = write.deleteRows(bound.table.id, rowIds);
+  const deleted = isPartitionedTable(bound.table)
+    ? deletePartitionedRows(write, bound.table, rowIds)
+    : write.deleteRows(bound.table.id, rowIds);
   return outcome(`DELETE ${deleted}`, deleted, returning);
 }

@@ -7,6 +7,7 @@
  * - kmersearch.ts — the reference's functions: `=%` matching and matchscore over the session's caches, the
  *   DNA byte/length/hash/compare functions, SIMD and build number, cache statistics, free and summary rows;
  * - index-catalog.ts — the rows of the system views kmersearch_index_info and kmersearch_gin_index_meta;
+ * - partition.ts — kmersearch_partition_table, kmersearch_unpartition_table, kmersearch_parallel_create_index;
  * - text.ts, encoding.ts, math.ts (+ numeric-math.ts), system.ts — PostgreSQL 15 builtins;
  * - conditional.ts, common-type.ts — COALESCE, GREATEST, LEAST, NULLIF and select_common_type;
  * - resolution.ts — resolveFunctionCall (42883 / 42725);
@@ -22,6 +23,7 @@ import { encodingFunctions } from './encoding.js';
 import { indexCatalogFunctions } from './index-catalog.js';
 import { kmersearchFunctions, kmersearchOperators } from './kmersearch.js';
 import { mathFunctions } from './math.js';
+import { partitionFunctions } from './partition.js';
 import { systemFunctions } from './system.js';
 import { textFunctions } from './text.js';
 
@@ -47,6 +49,7 @@ export {
   highFrequencyExclusionFor,
 } from './kmersearch.js';
 export { KMERSEARCH_VERSION, VERSION_STRING } from './system.js';
+export { PARALLEL_CREATE_INDEX_TYPE, statementLevelFunctionNames } from './partition.js';
 
 class Catalog implements FunctionCatalog {
   private readonly registry = new FunctionRegistry();
@@ -76,6 +79,7 @@ export function createFunctionCatalog(): FunctionCatalog {
     [
       ...kmersearchFunctions(),
       ...indexCatalogFunctions(),
+      ...partitionFunctions(),
       ...textFunctions(),
       ...encodingFunctions(),
       ...mathFunctions(),
