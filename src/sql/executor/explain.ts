@@ -71,8 +71,10 @@ function relationCount(node: PlanNode): number {
     case 'bitmapHeapScan':
     case 'functionScan':
     case 'valuesScan':
-    case 'append':
       return 1;
+    case 'append':
+      // The parent's range entry and one per partition: PostgreSQL then prefixes sort and group keys.
+      return 1 + node.children.length;
     case 'subqueryScan':
       return 1 + relationCount(node.input);
     case 'result':
@@ -140,7 +142,10 @@ class PlanWriter {
     }
     // PostgreSQL removes an Append of a single partition and shows the partition's scan in its place.
     if (node.kind === 'append' && node.children.length === 1) {
+      const qualify = this.qualify;
+      this.qualify = false;
       this.write(node.children[0] as PlanNode, headerIndent);
+      this.qualify = qualify;
       return;
     }
     const header = this.header(node);
@@ -171,9 +176,14 @@ class PlanWriter {
         this.lines.push(`${' '.repeat(propertyIndent + 6)}Index Cond: ${condition}`);
         break;
       }
-      case 'append':
+      case 'append': {
+        // Scan conditions are printed without prefixes (show_scan_qual prefixes only in VERBOSE).
+        const qualify = this.qualify;
+        this.qualify = false;
         for (const child of node.children) this.write(child, propertyIndent);
+        this.qualify = qualify;
         break;
+      }
       case 'functionScan':
       case 'valuesScan':
         filter('Filter', node.filter);
