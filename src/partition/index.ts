@@ -28,3 +28,4 @@ export {
   type PartitionIndexBuild,
   type PartitionIndexResult,
 } from './parallel-indexes.js';
+export { searchPartitions, type PartitionSearchInput, type PartitionSearchResult } from './fan-out-search.js';
