@@ -13,13 +13,12 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createShellDatabase } from './engine-adapter.js';
 import { runShell } from './shell.js';
-import { notAvailableYet, type CommandContext, type SubcommandLoader } from './subcommand.js';
+import type { CommandContext, SubcommandLoader } from './subcommand.js';
 
 const subcommands: Readonly<Record<string, SubcommandLoader>> = {
   import: () => import('./import.js'),
   search: () => import('./search.js'),
-  // The high-frequency k-mer analysis lands with its own issue.
-  analyze: notAvailableYet('analyze'),
+  analyze: () => import('./analyze.js'),
   export: () => import('./export.js'),
 };
 

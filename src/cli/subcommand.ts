@@ -24,13 +24,3 @@ export interface SubcommandModule {
 
 /** Loaded only when chosen, so each subcommand's dependencies cost nothing to the others. */
 export type SubcommandLoader = () => Promise<SubcommandModule>;
-
-/** Placeholder for a subcommand whose implementation has not landed yet. */
-export function notAvailableYet(name: string): SubcommandLoader {
-  return async () => ({
-    run: async (context) => {
-      context.stderr.write(`kmersearch: subcommand "${name}" is not available yet\n`);
-      return 1;
-    },
-  });
-}

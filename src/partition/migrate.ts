@@ -3,7 +3,7 @@
  * transaction: the reference's preconditions, error texts and INFO progress lines, partitions `<table>_<i>`
  * routed by PostgreSQL's hash partitioning, with deviations F10 (the table keeps its columns, defaults, serial
  * counters, NOT NULL, primary-key and unique constraints, enforced across partitions, and so its analyses) and
- * F12 (a NULL argument is an error).
+ * F12 (a NULL argument is an error). The reference's NOTICE about preserved analyses is kept.
  *
  * The table keeps its catalog record and id (scheme.ts); partitioning creates the children, moves the rows into
  * them in batches sized from maintenance_work_mem, and empties the parent's heap by TRUNCATE's switch to fresh
@@ -11,6 +11,7 @@
  * write transaction, so it is published by its commit or not at all. kmersearch GIN indexes of the table (or of
  * the partitions) are not carried over, as in the reference.
  */
+import { listAnalyses } from '../analysis/index.js';
 import { KmerSearchError, SqlState } from '../errors.js';
 import { scanTable, type ColumnValue, type TableRecord, type WriteTransaction } from '../storage/index.js';
 import { insertPartitionedRows } from './rows.js';
@@ -21,6 +22,18 @@ export interface MigrationOptions {
   readonly maintenanceWorkMemoryKilobytes: number;
   /** Receives the reference's INFO lines. */
   readonly info: (message: string) => void;
+  /** Receives the reference's NOTICE lines. */
+  readonly notice: (message: string) => void;
+}
+
+/**
+ * The table keeps its id, so its analyses stay attached without re-pointing (F10); the reference re-points them
+ * to its new table and says so.
+ */
+function reportPreservedAnalyses(write: WriteTransaction, table: TableRecord, options: MigrationOptions): void {
+  if (listAnalyses(write).some((analysis) => analysis.tableId === table.id)) {
+    options.notice('High-frequency k-mer analysis preserved for partitioned table');
+  }
 }
 
 function nullArgument(name: string): KmerSearchError {
@@ -141,6 +154,7 @@ export function partitionTable(
   }
   if (total > 0 && migrated > 0) options.info(`Migration completed: 100% (${migrated} / ${total} rows migrated)`);
   write.truncateTable(table.id);
+  reportPreservedAnalyses(write, table, options);
   options.info(`Partition table creation completed successfully for table '${tableName}' with ${partitionCount} partitions`);
   return write.getTable(table.id) as TableRecord;
 }
@@ -180,6 +194,7 @@ export function unpartitionTable(
   const options_ = withScheme(parent, undefined);
   const tablespace = request.tablespace === null || request.tablespace === '' ? null : request.tablespace;
   write.setTableOptions(parent.id, tablespace === null ? options_ : { ...options_, tablespace });
+  reportPreservedAnalyses(write, parent, options);
   options.info(`Unpartition completed successfully for table '${tableName}'`);
   return write.getTable(parent.id) as TableRecord;
 }

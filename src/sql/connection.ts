@@ -121,6 +121,7 @@ export class Connection {
         notice,
         checkCancelled,
         databaseName: this.databaseName,
+        actionResults: new Map(),
       };
       const runtime: Runtime = {
         view: access.view,
@@ -135,7 +136,6 @@ export class Connection {
         eventLoop: new EventLoopTurns(),
         indexes: this.indexes,
         indexMaintenance: new IndexMaintenance(),
-        preparedFunctionRows: new Map(),
       };
       const view = access.view;
       const planning: PlanningContext = {

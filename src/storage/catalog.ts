@@ -116,6 +116,8 @@ export const CatalogKeys = {
   sequence: (id: number): CatalogKey => ['sequence', id],
   sequenceState: (id: number): CatalogKey => ['sequence-state', id],
   entry: (namespace: string, key: string): CatalogKey => ['entry', namespace, key],
+  /** The `gin` data spaces a generic entry owns (kept by commit and the sweep, deleted when the entry goes). */
+  entrySpaces: (namespace: string, key: string): CatalogKey => ['entry-spaces', namespace, key],
 };
 
 /** [start, end) of the keys of one record kind, for listing. */
@@ -125,6 +127,11 @@ export function catalogKindRange(kind: 'table' | 'index' | 'sequence'): { start:
 
 export function catalogEntryRange(namespace: string): { start: CatalogKey; end: CatalogKey } {
   return { start: ['entry', namespace, ''], end: ['entry', namespace, '\uffff'] };
+}
+
+/** [start, end) of the data-space ownership records of every generic entry. */
+export function catalogEntrySpacesRange(): { start: CatalogKey; end: CatalogKey } {
+  return { start: ['entry-spaces', ''], end: ['entry-spaces', '\uffff'] };
 }
 
 /** Map key of a catalog key for overlays (keys are short arrays of strings and numbers). */

@@ -6,7 +6,8 @@
  * blocks for orphans.
  */
 import { rowsPerBlock } from './block-codec.js';
-import { CatalogKeys, catalogKindRange, type IndexRecord, type TableRecord } from './catalog.js';
+import { CatalogKeys, catalogEntrySpacesRange, catalogKindRange, type IndexRecord, type TableRecord } from './catalog.js';
+import type { CatalogLayer } from './view.js';
 import type { BinaryDatabase, SharedEnvironment } from './environment.js';
 import { heapKey, indexRowEntryKey, relationPrefix, relationRangeStart } from './keys.js';
 import { forgetBlockEntries } from './unique-keys.js';
@@ -91,6 +92,12 @@ export function distinctPrefixes(database: BinaryDatabase): number[] {
   }
 }
 
+/** Every `gin` space that a generic catalog entry owns (putCatalogEntry's `ownedSpaces`). */
+export function entryOwnedSpaces(catalog: CatalogLayer): number[] {
+  const { start, end } = catalogEntrySpacesRange();
+  return catalog.range(start, end).flatMap(({ value }) => value as number[]);
+}
+
 export interface ReclaimReport {
   readonly deletedHeapKeys: number;
   readonly deletedTombstoneKeys: number;
@@ -114,7 +121,7 @@ export function reclaimOrphans(environment: SharedEnvironment): ReclaimReport {
     rowIdLimits.set(table.storageId, table.rowIdLimit);
     for (const constraint of table.constraints) uniqueSpaces.add(constraint.uniqueSpaceId);
   }
-  const indexSpaceIds = new Set(indexes.flatMap(indexSpaces));
+  const indexSpaceIds = new Set([...indexes.flatMap(indexSpaces), ...entryOwnedSpaces(catalog)]);
 
   let deletedHeapKeys = 0;
   for (const storageId of distinctPrefixes(environment.heap)) {

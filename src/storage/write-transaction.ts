@@ -15,7 +15,9 @@ import { isTombstoned, readBlockHeader, rowsPerBlock, tombstoneBytes } from './b
 import { CatalogOverlay } from './catalog-overlay.js';
 import {
   CatalogKeys,
+  catalogKeyString,
   packRecord,
+  type CatalogKey,
   relationExistsError,
   chooseRelationName,
   type ConstraintRecord,
@@ -41,6 +43,7 @@ import {
   deleteKeyRange,
   deleteRelation,
   deleteRowEntriesFrom,
+  entryOwnedSpaces,
   indexSpaces,
   storageBlocks,
   storageEnd,
@@ -129,6 +132,8 @@ export class WriteTransaction extends CatalogViewBase implements StorageView {
   private readonly created = new ReclaimSet();
   /** Reads of index data see the latest LMDB state: this transaction's own index writes included. */
   private readonly indexData: LmdbIndexDataReader;
+  /** Ownership keys (`entry-spaces`) of the generic entries this transaction wrote, for the commit's cleanup. */
+  private readonly touchedEntrySpaces = new Map<string, CatalogKey>();
   /** Published per-row entry spaces this transaction wrote to → the table whose rows they follow (for rollback). */
   private readonly rowEntryWrites = new Map<number, number>();
 
@@ -421,11 +426,29 @@ export class WriteTransaction extends CatalogViewBase implements StorageView {
     });
   }
 
-  /** Generic catalog storage for upper layers (system-table metadata, analysis records, …); undefined deletes. */
-  putCatalogEntry(namespace: string, key: string, value: unknown): void {
+  /**
+   * Generic catalog storage for upper layers (system-table metadata, analysis records, …); undefined deletes.
+   * `ownedSpaces`: `gin` data spaces the entry owns (bulk data such as an analysis's keys). Each must come from
+   * allocateIndexSpace in this transaction or already be owned by an entry of this transaction's catalog (moving
+   * an entry to another key). Commit and the crash sweep keep owned spaces; a space an entry owned when the
+   * transaction began and no entry owns at commit (the entry was replaced or deleted) is deleted after the commit.
+   */
+  putCatalogEntry(namespace: string, key: string, value: unknown, ownedSpaces: readonly number[] = []): void {
     this.guard(() => {
+      if (ownedSpaces.length > 0) {
+        const owned = new Set(entryOwnedSpaces(this.layer));
+        for (const space of ownedSpaces) {
+          if (!this.created.indexes.has(space) && !owned.has(space)) {
+            throw new KmerSearchError(SqlState.internalError, `data space ${space} was neither allocated by this transaction nor owned by an entry`);
+          }
+        }
+      }
+      const spacesKey = CatalogKeys.entrySpaces(namespace, key);
+      this.touchedEntrySpaces.set(catalogKeyString(spacesKey), spacesKey);
       if (value === undefined) this.layer.delete(CatalogKeys.entry(namespace, key));
       else this.layer.set(CatalogKeys.entry(namespace, key), value);
+      if (value === undefined || ownedSpaces.length === 0) this.layer.delete(spacesKey);
+      else this.layer.set(spacesKey, [...ownedSpaces]);
     });
   }
 
@@ -760,11 +783,18 @@ export class WriteTransaction extends CatalogViewBase implements StorageView {
     for (const space of indexSpaces(index)) this.dropped.indexes.add(space);
   }
 
-  /** Spaces allocated by this transaction that no index record names at commit are garbage: delete after commit. */
+  /**
+   * Spaces allocated by this transaction that no index record or entry names at commit are garbage, and so are
+   * spaces that entries changed by this transaction owned before and no entry owns now: delete after commit.
+   */
   private dropUnreferencedIndexSpaces(): void {
-    if (this.created.indexes.size === 0) return;
-    const referenced = new Set(this.listIndexes().flatMap(indexSpaces));
+    if (this.created.indexes.size === 0 && this.touchedEntrySpaces.size === 0) return;
+    const referenced = new Set([...this.listIndexes().flatMap(indexSpaces), ...entryOwnedSpaces(this.layer)]);
     for (const space of this.created.indexes) if (!referenced.has(space)) this.dropped.indexes.add(space);
+    for (const spacesKey of this.touchedEntrySpaces.values()) {
+      const before = (this.committed.get(spacesKey) as number[] | undefined) ?? [];
+      for (const space of before) if (!referenced.has(space)) this.dropped.indexes.add(space);
+    }
   }
 
   /** Writes changed counters (inside an LMDB transaction); `includeCreated` false: only committed sequences. */

@@ -167,3 +167,86 @@ describe('index data spaces', () => {
     expect(engine.spaceUsage().gin.entries).toBe(0);
   });
 });
+
+describe('catalog entries that own data spaces', () => {
+  async function storeEntry(name: string, text: string): Promise<number> {
+    const write = await engine.beginWrite();
+    const space = write.allocateIndexSpace();
+    write.putIndexEntries([{ key: key(space, 1), value: Buffer.from(text) }], { append: true });
+    write.putCatalogEntry('test', name, { space }, [space]);
+    write.commit();
+    return space;
+  }
+
+  it('keeps an owned space through commit, reopen and the crash sweep', async () => {
+    const space = await storeEntry('a', 'kept');
+    await engine.close();
+    engine = await StorageEngine.open(directory.path);
+    await engine.reclaimSpace();
+    const snapshot = engine.beginRead();
+    expect(snapshot.getCatalogEntry('test', 'a')).toEqual({ space });
+    expect(spaceEntries(snapshot, space)).toEqual(['00000001=kept']);
+    snapshot.close();
+  });
+
+  it('deletes the old space after the commit that replaces or removes the entry, not on rollback', async () => {
+    const first = await storeEntry('a', 'first');
+    const replace = await engine.beginWrite();
+    const second = replace.allocateIndexSpace();
+    replace.putIndexEntries([{ key: key(second, 1), value: Buffer.from('second') }], { append: true });
+    replace.putCatalogEntry('test', 'a', { space: second }, [second]);
+    replace.rollback();
+    let snapshot = engine.beginRead();
+    expect(snapshot.getCatalogEntry('test', 'a')).toEqual({ space: first });
+    expect(spaceEntries(snapshot, first)).toEqual(['00000001=first']);
+    expect(spaceEntries(snapshot, second)).toEqual([]);
+    snapshot.close();
+
+    const third = await storeEntry('a', 'third');
+    snapshot = engine.beginRead();
+    expect(spaceEntries(snapshot, first)).toEqual([]);
+    expect(spaceEntries(snapshot, third)).toEqual(['00000001=third']);
+    snapshot.close();
+
+    const remove = await engine.beginWrite();
+    remove.putCatalogEntry('test', 'a', undefined);
+    remove.commit();
+    expect(engine.spaceUsage().gin.entries).toBe(0);
+    expect(engine.beginRead().listCatalogEntries('test')).toEqual([]);
+  });
+
+  it('moves an owned space to another entry without deleting it', async () => {
+    const space = await storeEntry('a', 'moved');
+    const move = await engine.beginWrite();
+    move.putCatalogEntry('test', 'b', { space }, [space]);
+    move.putCatalogEntry('test', 'a', undefined);
+    move.commit();
+    await engine.reclaimSpace();
+    const snapshot = engine.beginRead();
+    expect(snapshot.listCatalogEntries('test')).toEqual([{ key: 'b', value: { space } }]);
+    expect(spaceEntries(snapshot, space)).toEqual(['00000001=moved']);
+    snapshot.close();
+  });
+
+  it('refuses a space that is neither new nor owned', async () => {
+    const { index } = await tableWithIndex(1);
+    const write = await engine.beginWrite();
+    expect(() => write.putCatalogEntry('test', 'a', {}, [index.storageId])).toThrow(
+      `data space ${index.storageId} was neither allocated by this transaction nor owned by an entry`,
+    );
+    write.rollback();
+  });
+
+  it('sweeps the space of an entry whose writer died before the commit', async () => {
+    await storeEntry('a', 'kept');
+    const write = await engine.beginWrite();
+    const space = write.allocateIndexSpace();
+    write.putIndexEntries([{ key: key(space, 1), value: Buffer.from('orphan') }]);
+    write.putCatalogEntry('test', 'a', { space }, [space]);
+    (write as unknown as { currentState: string }).currentState = 'committed';
+    (write as unknown as { hooks: { onEnd: (transaction: unknown) => void } }).hooks.onEnd(write);
+    expect(engine.spaceUsage().gin.entries).toBe(2);
+    await engine.reclaimSpace();
+    expect(engine.spaceUsage().gin.entries).toBe(1);
+  });
+});

@@ -3,8 +3,10 @@
  * pg_kmersearch is accepted and does nothing (scripts written for PostgreSQL run unchanged). DROP EXTENSION
  * pg_kmersearch follows PostgreSQL's dependency rules for the tables that use dna2/dna4: without CASCADE the
  * 2BP01 dependency error lists them; with CASCADE they are dropped (SPEC §8 drops the whole table where
- * PostgreSQL would drop the column; see docs/deviations.md).
+ * PostgreSQL would drop the column; see docs/deviations.md). The stored high-frequency analyses (the reference's
+ * kmersearch_highfreq_kmer and _meta tables, members of the extension) are removed.
  */
+import { dropAllAnalyses } from '../../analysis/index.js';
 import { SqlState } from '../../errors.js';
 import type { TableRecord } from '../../storage/index.js';
 import type * as ast from '../ast.js';
@@ -49,6 +51,8 @@ export function executeDropExtension(context: StatementContext, statement: ast.D
   }
   if (!dropsKmersearch) return commandOutcome('DROP EXTENSION');
   const dependents = write.listTables().filter((table) => dnaColumns(table).length > 0);
+  // The analyses go with the extension; if the dependency check below fails, the rollback keeps them.
+  dropAllAnalyses(write);
   if (dependents.length === 0) return commandOutcome('DROP EXTENSION');
   if (!statement.cascade) {
     const lines = dependents.flatMap((table) =>
@@ -71,7 +75,7 @@ export function executeDropExtension(context: StatementContext, statement: ast.D
       detail: listing(lines),
     });
   }
-  // The kmersearch system tables (high-frequency analysis, index metadata) are emptied here once they exist.
+  // The index metadata views follow the index records, which go with their tables.
   for (const table of dependents) write.dropTable(table.id);
   return commandOutcome('DROP EXTENSION');
 }

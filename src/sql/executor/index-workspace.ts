@@ -7,12 +7,14 @@
  */
 import { GinSearcher } from '../../gin/index.js';
 import { WorkerPool } from '../../parallel/index.js';
-import type { SpillFile } from '../../storage/index.js';
+import type { SpillCleanupResult, SpillFile } from '../../storage/index.js';
 
-/** What index builds need from the open database. */
+/** What index builds and the analysis need from the open database. */
 export interface IndexDatabase {
   readonly path: string;
   createSpillFile(label?: string): SpillFile;
+  /** kmersearch_delete_tempfiles(). */
+  deleteLeftoverSpillFiles(): SpillCleanupResult;
 }
 
 export class IndexWorkspace {

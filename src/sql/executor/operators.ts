@@ -192,9 +192,7 @@ export class PlanCompiler {
       const values = args.map((argument) => argument([], environment));
       const context = runtime.functionContext;
       let produced: Iterable<SqlValue>;
-      const prepared = runtime.preparedFunctionRows.get(source);
-      if (prepared !== undefined) produced = prepared;
-      else if (fn.strict && values.includes(null)) produced = fn.returnsSet ? [] : [null];
+      if (fn.strict && values.includes(null)) produced = fn.returnsSet ? [] : [null];
       else produced = fn.returnsSet ? fn.rows(values, context) : [fn.evaluate(values, context)];
       let rows: Row[] = [];
       let ordinality = 0n;

@@ -5,9 +5,9 @@
  */
 import { KmerSearchError, SqlState } from '../../errors.js';
 import type { StorageView, WriteTransaction } from '../../storage/index.js';
-import type { BoundFunctionSource, Row } from '../binder/bound.js';
+import type { Row } from '../binder/bound.js';
 import type { FunctionContext } from '../functions/contract.js';
-import type { SqlValue, ValueIoOptions } from '../types.js';
+import type { ValueIoOptions } from '../types.js';
 import type { IndexMaintenance } from './index-maintenance.js';
 import type { IndexWorkspace } from './index-workspace.js';
 
@@ -31,11 +31,6 @@ export interface Runtime {
   readonly indexes: IndexWorkspace;
   /** This statement's upkeep of kmersearch indexes (rows added to pending lists, merges at the end). */
   readonly indexMaintenance: IndexMaintenance;
-  /**
-   * Rows of the FROM function calls the executor ran before the query because they wait for other threads
-   * (statement-functions.ts); the function scan returns these instead of calling the function.
-   */
-  readonly preparedFunctionRows: Map<BoundFunctionSource, readonly SqlValue[]>;
 }
 
 /** Long synchronous stretches starve timers and abort signals; sources ask for a turn when one is due. */

@@ -1,16 +1,15 @@
-/** SELECT, VALUES and set operations: bind, plan, run, and return the visible columns. */
+/** SELECT, VALUES and set operations: bind, run the statement actions (the analysis…), plan, run, and return the visible columns. */
 import type * as ast from '../ast.js';
 import type { Row } from '../binder/bound.js';
 import { bindQuery } from '../binder/query.js';
 import { planQuery } from '../planner.js';
-import { prepareStatementFunctions } from './statement-functions.js';
+import { runStatementActions } from './statement-actions.js';
 import { type StatementContext, type StatementOutcome, forEachBatch, rowsOutcome, topEnvironment } from './context.js';
 
 export async function executeQuery(context: StatementContext, statement: ast.Query): Promise<StatementOutcome> {
   const query = bindQuery(context.binder, statement, undefined);
-  const plan = planQuery(query, context.compiler.planning);
-  await prepareStatementFunctions(context, plan);
-  const source = context.compiler.compile(plan);
+  await runStatementActions(context, query);
+  const source = context.compiler.compile(planQuery(query, context.compiler.planning));
   const width = query.columns.length;
   const rows: Row[] = [];
   await forEachBatch(source, topEnvironment(context), (batch) => {

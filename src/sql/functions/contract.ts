@@ -38,6 +38,11 @@ export interface FunctionContext {
   checkCancelled(): void;
   /** `current_database()`; `kmersearch` when the handle does not name its database. */
   readonly databaseName?: string | undefined;
+  /**
+   * Results of the statement's asynchronous calls (the analysis, undo, spill-file cleanup), computed before its
+   * rows are produced (executor/statement-actions.ts) and keyed by actionCallKey (functions/actions.ts).
+   */
+  readonly actionResults?: Map<string, SqlValue | readonly SqlValue[]> | undefined;
 }
 
 /**

@@ -7,7 +7,10 @@
  * - kmersearch.ts — the reference's functions: `=%` matching and matchscore over the session's caches, the
  *   DNA byte/length/hash/compare functions, SIMD and build number, cache statistics, free and summary rows;
  * - index-catalog.ts — the rows of the system views kmersearch_index_info and kmersearch_gin_index_meta;
- * - partition.ts — kmersearch_partition_table, kmersearch_unpartition_table, kmersearch_parallel_create_index;
+ * - analysis.ts, actions.ts — the high-frequency analysis functions (statement actions run by the executor) and
+ *   the rows of kmersearch_highfreq_kmer, kmersearch_highfreq_kmer_meta and kmersearch_analysis_status;
+ * - partition.ts — kmersearch_partition_table, kmersearch_unpartition_table, kmersearch_parallel_create_index
+ *   (a statement action);
  * - text.ts, encoding.ts, math.ts (+ numeric-math.ts), system.ts — PostgreSQL 15 builtins;
  * - conditional.ts, common-type.ts — COALESCE, GREATEST, LEAST, NULLIF and select_common_type;
  * - resolution.ts — resolveFunctionCall (42883 / 42725);
@@ -16,6 +19,7 @@
  * Aggregates are not here (types/aggregates.ts), nor operators on builtin types without session state
  * (types/operators.ts).
  */
+import { analysisFunctions } from './analysis.js';
 import { conditionalFunctions } from './conditional.js';
 import type { FunctionCatalog, FunctionOperator, SqlFunction } from './contract.js';
 import { FunctionRegistry } from './define.js';
@@ -49,7 +53,9 @@ export {
   highFrequencyExclusionFor,
 } from './kmersearch.js';
 export { KMERSEARCH_VERSION, VERSION_STRING } from './system.js';
-export { PARALLEL_CREATE_INDEX_TYPE, statementLevelFunctionNames } from './partition.js';
+export { actionCallKey, actionFunctionNames } from './actions.js';
+export { ANALYSIS_RESULT_TYPE, DELETE_TEMPFILES_TYPE, DROP_RESULT_TYPE, recordOf } from './analysis.js';
+export { PARALLEL_CREATE_INDEX_TYPE } from './partition.js';
 
 class Catalog implements FunctionCatalog {
   private readonly registry = new FunctionRegistry();
@@ -79,6 +85,7 @@ export function createFunctionCatalog(): FunctionCatalog {
     [
       ...kmersearchFunctions(),
       ...indexCatalogFunctions(),
+      ...analysisFunctions(),
       ...partitionFunctions(),
       ...textFunctions(),
       ...encodingFunctions(),

@@ -2,14 +2,14 @@
  * The partition helpers (analysis §9, SPEC §7.2–7.3): kmersearch_partition_table and
  * kmersearch_unpartition_table change tables in the statement's write transaction (src/partition does the
  * work; the statement is a writer, see access.ts); kmersearch_parallel_create_index builds indexes in worker
- * threads, which a synchronous function cannot wait for, so the executor runs it before the query
- * (executor/statement-functions.ts) and its entry here only gives its types and answers a call the executor
- * did not prepare (one inside an expression or a join) with 0A000.
+ * threads, which a synchronous function cannot wait for: it is a statement action (actions.ts), run by the
+ * executor before the query (executor/partition-actions.ts), and its entry returns that result.
  */
 import { KmerSearchError, SqlState } from '../../errors.js';
 import { partitionTable, unpartitionTable } from '../../partition/index.js';
 import type { WriteTransaction } from '../../storage/index.js';
-import { type SqlType, recordType, sqlTypes } from '../types.js';
+import { type SqlType, type SqlValue, recordType, sqlTypes } from '../types.js';
+import { actionResult } from './actions.js';
 import type { FunctionContext, SqlFunction } from './contract.js';
 import { scalar, setReturning } from './define.js';
 
@@ -26,9 +26,6 @@ export const PARALLEL_CREATE_INDEX_TYPE: SqlType = recordType([
   { name: 'error_message', type: t.text },
 ]);
 
-/** Functions the executor runs before the query because they wait for other threads. */
-export const statementLevelFunctionNames: ReadonlySet<string> = new Set(['kmersearch_parallel_create_index']);
-
 function requireWrite(context: FunctionContext, name: string): WriteTransaction {
   if (context.write === undefined) throw new KmerSearchError(SqlState.internalError, `${name} called without a write transaction`);
   return context.write;
@@ -38,6 +35,7 @@ function migrationOptions(context: FunctionContext) {
   return {
     maintenanceWorkMemoryKilobytes: context.session.settings.maintenanceWorkMemoryKilobytes,
     info: (message: string) => context.notice({ severity: 'INFO', code: SqlState.successfulCompletion, message }),
+    notice: (message: string) => context.notice({ severity: 'NOTICE', code: SqlState.successfulCompletion, message }),
   };
 }
 
@@ -79,12 +77,7 @@ export function partitionFunctions(): SqlFunction[] {
       'kmersearch_parallel_create_index',
       [t.text, t.text, t.text],
       PARALLEL_CREATE_INDEX_TYPE,
-      () => {
-        throw new KmerSearchError(
-          SqlState.featureNotSupported,
-          'kmersearch_parallel_create_index() must be called on its own, as SELECT * FROM kmersearch_parallel_create_index(…)',
-        );
-      },
+      (args, context) => actionResult(context, 'kmersearch_parallel_create_index', args) as readonly SqlValue[],
       { strict: false, volatility: 'volatile', optionalArguments: 1 },
     ),
   ];

@@ -1,63 +1,35 @@
 /**
- * Functions that wait for other threads and so cannot run inside the synchronous row sources: the executor runs
- * them before the query, for each call in a FROM clause of the statement's plan, and the function scan returns
- * their rows (runtime.preparedFunctionRows). One such function so far:
- *
  * kmersearch_parallel_create_index(table, column [, tablespace]) (seed 000, SPEC §7.3, deviation F11): one
  * kmersearch GIN index per partition, named `<partition>_<column>_gin_idx`, with the operator class that fits
  * the current k and b (the narrowest of int2/int4/int8 for 2k + b bits), recording its settings like CREATE
  * INDEX (F7), built by up to min(max_parallel_workers, max_parallel_maintenance_workers) builds at a time, each
  * on one worker thread and claiming partitions as it finishes them (src/partition). A partition whose build
  * fails gets success = false and its error message; the others go on. The indexes that were built are
- * published by the statement's commit.
+ * published by the statement's commit. It waits for worker threads, so it is a statement action
+ * (statement-actions.ts): run before the query's rows are produced.
  */
+import { findAnalysis } from '../../analysis/index.js';
 import { KmerSearchError, SqlState } from '../../errors.js';
 import { keyLayout, optimalStorageClass } from '../../kmer/index.js';
 import { buildPartitionIndexes, partitionSchemeOf, partitionsOf, type PartitionIndexResult } from '../../partition/index.js';
 import type { TableRecord, WriteTransaction } from '../../storage/index.js';
-import type { BoundFunctionSource } from '../binder/bound.js';
-import { PARALLEL_CREATE_INDEX_TYPE, statementLevelFunctionNames } from '../functions/index.js';
+import { PARALLEL_CREATE_INDEX_TYPE, recordOf } from '../functions/index.js';
 import { currentIndexSettings, indexOptionsFor } from '../kmersearch-index.js';
-import type { PlanNode } from '../plan.js';
 import type { RecordValue, SqlValue } from '../types.js';
-import { type StatementContext, topEnvironment } from './context.js';
+import type { StatementContext } from './context.js';
 import { runIndexBuild } from './index-build.js';
 import { requireWrite } from './modify.js';
 
-/** The FROM function calls of a plan (subquery plans are built later and are not searched). */
-function functionSources(node: PlanNode, found: BoundFunctionSource[]): BoundFunctionSource[] {
-  if (node.kind === 'functionScan') found.push(node.source);
-  for (const key of ['input', 'outer', 'inner', 'left', 'right'] as const) {
-    const child = (node as unknown as Record<string, unknown>)[key];
-    if (typeof child === 'object' && child !== null && 'kind' in child) functionSources(child as PlanNode, found);
-  }
-  return found;
-}
-
-/** Runs the plan's statement-level function calls and keeps their rows for the function scans. */
-export async function prepareStatementFunctions(context: StatementContext, plan: PlanNode): Promise<void> {
-  for (const source of functionSources(plan, [])) {
-    if (!statementLevelFunctionNames.has(source.function.name)) continue;
-    const environment = topEnvironment(context);
-    const args = source.arguments.map((argument) => context.compiler.expression(argument)([], environment));
-    const results = await parallelCreateIndex(context, args);
-    context.runtime.preparedFunctionRows.set(source, results.map(resultRecord));
-  }
-}
-
 function resultRecord(result: PartitionIndexResult): RecordValue {
-  return Object.freeze({
-    fields: PARALLEL_CREATE_INDEX_TYPE.fields ?? [],
-    values: Object.freeze([
-      result.partitionName,
-      result.indexName,
-      BigInt(result.rowsProcessed),
-      BigInt(result.executionTimeMs),
-      result.workerPid,
-      result.success,
-      result.errorMessage,
-    ]),
-  });
+  return recordOf(PARALLEL_CREATE_INDEX_TYPE, [
+    result.partitionName,
+    result.indexName,
+    BigInt(result.rowsProcessed),
+    BigInt(result.executionTimeMs),
+    result.workerPid,
+    result.success,
+    result.errorMessage,
+  ]);
 }
 
 function isDna(table: TableRecord, columnIndex: number): boolean {
@@ -77,14 +49,17 @@ function checkPreconditions(context: StatementContext, write: WriteTransaction, 
   if (parent === undefined || partitionSchemeOf(parent) === undefined) {
     throw new KmerSearchError(SqlState.wrongObjectType, `table "${name}" is not a partitioned table`);
   }
-  if (context.settings.precludeHighFrequencyKmers) {
-    // No stored analysis can be found yet (the analysis is not part of this engine so far), so no cache or
-    // analysis of (table, column, k, b) is valid: the seed's error.
+  const settings = context.settings;
+  if (settings.precludeHighFrequencyKmers && findAnalysis(write, parent.id, column, settings.kmerSize, settings.occurrenceBits) === undefined) {
+    // SPEC §7.3: exclusion works from the stored analysis of (table, column, k, b) (the seed demanded the
+    // parallel cache); without one, the seed's error.
     throw new KmerSearchError(SqlState.internalError, 'Parallel high-frequency k-mer cache not loaded or invalid', {
       hint: `Run kmersearch_parallel_highfreq_kmer_cache_load('${name}', '${column}') first`,
     });
   }
-  context.notice({ severity: 'NOTICE', code: SqlState.successfulCompletion, message: 'High-frequency k-mer exclusion disabled (preclude_highfreq_kmer=false)' });
+  if (!settings.precludeHighFrequencyKmers) {
+    context.notice({ severity: 'NOTICE', code: SqlState.successfulCompletion, message: 'High-frequency k-mer exclusion disabled (preclude_highfreq_kmer=false)' });
+  }
   const columnIndex = parent.columns.findIndex((candidate) => candidate.name === column);
   if (columnIndex < 0) throw new KmerSearchError(SqlState.undefinedColumn, `column "${column}" does not exist`);
   if (!isDna(parent, columnIndex)) throw new KmerSearchError(SqlState.internalError, `Column '${column}' must be DNA2 or DNA4 type`);
@@ -105,7 +80,8 @@ function mergeTurns(): () => Promise<() => void> {
   };
 }
 
-async function parallelCreateIndex(context: StatementContext, args: readonly SqlValue[]): Promise<PartitionIndexResult[]> {
+/** `kmersearch_parallel_create_index(table, column [, tablespace])`: one result record per partition. */
+export async function parallelCreateIndex(args: readonly SqlValue[], context: StatementContext): Promise<readonly SqlValue[]> {
   const write = requireWrite(context);
   const { parent, columnName } = checkPreconditions(context, write, args[0] ?? null, args[1] ?? null);
   const tablespace = args[2] ?? null;
@@ -133,5 +109,5 @@ async function parallelCreateIndex(context: StatementContext, args: readonly Sql
   });
   // A cancelled statement fails as a whole, whatever the partitions recorded.
   context.runtime.checkCancelled();
-  return results;
+  return results.map(resultRecord);
 }
