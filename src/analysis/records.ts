@@ -49,7 +49,6 @@ export interface AnalysisKeys {
 
 const namespace = 'highfreq-analysis';
 const keysPerChunk = 8192;
-const entryBytes = 12;
 const TWO_POW_32 = 4294967296;
 
 /** The catalog entry as stored (msgpack): the record with the timestamp in milliseconds. */
@@ -123,25 +122,27 @@ export function listAnalyses(view: StorageView): AnalysisRecord[] {
 export function readAnalysisKeys(view: StorageView, record: AnalysisRecord): AnalysisKeys {
   const layout = keyLayout(record.kmerSize, record.occurrenceBits);
   const count = record.keyCount;
-  const high = new Uint32Array(count);
-  const low = new Uint32Array(count);
+  const high = layout.wide ? new Uint32Array(count) : undefined;
+  const low = layout.wide ? new Uint32Array(count) : undefined;
+  const values = layout.wide ? undefined : new Float64Array(count);
   const appearanceNrows = new Float64Array(count);
   let at = 0;
   for (const { value } of view.indexEntries(chunkKey(record.analysisId, 0), chunkKey(record.analysisId + 1, 0))) {
-    const data = new DataView(value.buffer, value.byteOffset, value.byteLength);
-    for (let offset = 0; offset < value.byteLength; offset += entryBytes) {
-      if (at >= count) break;
-      high[at] = data.getUint32(offset, true);
-      low[at] = data.getUint32(offset + 4, true);
-      appearanceNrows[at++] = data.getUint32(offset + 8, true);
+    const words = chunkWords(value);
+    for (let offset = 0; offset < words.length && at < count; offset += 3, at++) {
+      if (values !== undefined) values[at] = words[offset]! * TWO_POW_32 + words[offset + 1]!;
+      else {
+        high![at] = words[offset]!;
+        low![at] = words[offset + 1]!;
+      }
+      appearanceNrows[at] = words[offset + 2]!;
     }
   }
   if (at !== count) {
     throw new KmerSearchError(SqlState.dataCorrupted, `high-frequency analysis ${record.analysisId} has ${at} stored keys, expected ${count}`);
   }
-  const keys: SortedKeys = layout.wide
-    ? Object.freeze({ layout, wide: true, count, high, low })
-    : Object.freeze({ layout, wide: false, count, values: Float64Array.from(low, (value, index) => high[index]! * TWO_POW_32 + value) });
+  const keys: SortedKeys =
+    values !== undefined ? Object.freeze({ layout, wide: false, count, values }) : Object.freeze({ layout, wide: true, count, high: high!, low: low! });
   return { keys, appearanceNrows };
 }
 
@@ -167,23 +168,61 @@ export function analysisKeySet(view: StorageView, record: AnalysisRecord): Share
   return set;
 }
 
-/** Writes the keys and counts into `space` in chunks (one LMDB transaction each, append mode). */
-function writeKeys(transaction: WriteTransaction, space: number, keys: SortedKeys, counts: ArrayLike<number>): void {
-  for (let chunk = 0, start = 0; start < keys.count; chunk++, start += keysPerChunk) {
+/** Host byte order: chunks are little-endian u32 words, read and written through Uint32Arrays on such hosts. */
+const littleEndianHost = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+function swapWords(bytes: Uint8Array): void {
+  for (let at = 0; at + 3 < bytes.length; at += 4) {
+    const a = bytes[at]!;
+    const b = bytes[at + 1]!;
+    bytes[at] = bytes[at + 3]!;
+    bytes[at + 1] = bytes[at + 2]!;
+    bytes[at + 2] = b;
+    bytes[at + 3] = a;
+  }
+}
+
+/** A stored chunk as u32 words (a view when aligned on a little-endian host, else a converted copy). */
+function chunkWords(value: Uint8Array): Uint32Array {
+  if (littleEndianHost && value.byteOffset % 4 === 0) return new Uint32Array(value.buffer, value.byteOffset, Math.floor(value.byteLength / 4));
+  const words = new Uint32Array(Math.floor(value.byteLength / 4));
+  const bytes = new Uint8Array(words.buffer);
+  bytes.set(value.subarray(0, words.length * 4));
+  if (!littleEndianHost) swapWords(bytes);
+  return words;
+}
+
+/** Chunks per LMDB transaction (about 8 MB): few durable commits, bounded transaction memory. */
+const chunksPerTransaction = 80;
+
+/** The chunks `[space][chunk]` → entries of keys[start, start + keysPerChunk). */
+function* keyChunks(space: number, keys: SortedKeys, counts: ArrayLike<number>, firstChunk: number, lastChunk: number): Iterable<{ key: Buffer; value: Buffer }> {
+  for (let chunk = firstChunk; chunk < lastChunk; chunk++) {
+    const start = chunk * keysPerChunk;
     const end = Math.min(keys.count, start + keysPerChunk);
-    const value = Buffer.alloc((end - start) * entryBytes);
-    for (let index = start, offset = 0; index < end; index++, offset += entryBytes) {
+    const words = new Uint32Array((end - start) * 3);
+    for (let index = start, at = 0; index < end; index++, at += 3) {
       if (keys.wide) {
-        value.writeUInt32LE(keys.high[index]!, offset);
-        value.writeUInt32LE(keys.low[index]!, offset + 4);
+        words[at] = keys.high[index]!;
+        words[at + 1] = keys.low[index]!;
       } else {
         const key = keys.values[index]!;
-        value.writeUInt32LE((key / TWO_POW_32) >>> 0, offset);
-        value.writeUInt32LE(key >>> 0, offset + 4);
+        words[at] = (key / TWO_POW_32) >>> 0;
+        words[at + 1] = key >>> 0;
       }
-      value.writeUInt32LE(counts[index]!, offset + 8);
+      words[at + 2] = counts[index]!;
     }
-    transaction.putIndexEntries([{ key: chunkKey(space, chunk), value }], { append: true });
+    const value = Buffer.from(words.buffer, 0, words.byteLength);
+    if (!littleEndianHost) swapWords(value);
+    yield { key: chunkKey(space, chunk), value };
+  }
+}
+
+/** Writes the keys and counts into `space`, in append mode, a few MB per LMDB transaction. */
+function writeKeys(transaction: WriteTransaction, space: number, keys: SortedKeys, counts: ArrayLike<number>): void {
+  const chunks = Math.ceil(keys.count / keysPerChunk);
+  for (let first = 0; first < chunks; first += chunksPerTransaction) {
+    transaction.putIndexEntries(keyChunks(space, keys, counts, first, Math.min(chunks, first + chunksPerTransaction)), { append: true });
   }
 }
 

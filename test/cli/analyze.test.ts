@@ -1,6 +1,11 @@
 /** `kmersearch analyze` end to end: a real process on a temporary database directory. */
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createShellDatabase } from '../../src/cli/engine-adapter.js';
+import { runCommandLine } from '../../src/cli/main.js';
+import { analysisTestHooks } from '../../src/sql/executor/analysis.js';
+import { CapturedOutput } from './fake-database.js';
 import { kmersearch, temporaryDirectory, withDatabase } from './subcommand-helpers.js';
 
 let directory: { path: string; remove(): void };
@@ -72,5 +77,41 @@ describe('kmersearch analyze', () => {
     const help = await kmersearch(['analyze', '--help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('Usage:\n  kmersearch analyze -d DBDIR --table TABLE [OPTION]...\n');
+  });
+
+  it('stops at an interrupt with status 130 and keeps the earlier analysis', async () => {
+    const path = join(directory.path, 'interrupted');
+    await withDatabase(path, async (db) => {
+      await db.exec(`CREATE TABLE big (seq dna2);
+        INSERT INTO big SELECT repeat('ACGTTGCAAGCA', 1 + i % 5)::dna2 FROM generate_series(1, 3000) AS g(i);
+        SET kmersearch.kmer_size = 8; SET max_parallel_maintenance_workers = 0;
+        SELECT kmersearch_perform_highfreq_analysis('big', 'seq')`);
+    });
+    const captured = new CapturedOutput();
+    analysisTestHooks.current = { delayPerBlockMs: 300 };
+    try {
+      const status = await runCommandLine(['analyze', '-d', path, '-t', 'big', '-k', '8', '--max-appearance-rate', '0', '-j', '1', '-q'], {
+        stdin: Readable.from([]),
+        stdout: captured.stdout,
+        stderr: captured.stderr,
+        isTTY: false,
+        env: {},
+        createDatabase: createShellDatabase,
+        interrupts: (listener) => {
+          const timer = setTimeout(listener, 200);
+          return () => clearTimeout(timer);
+        },
+      });
+      expect({ status, stdout: captured.stdoutText, stderr: captured.stderrText }).toEqual({
+        status: 130,
+        stdout: '',
+        stderr: 'kmersearch analyze: cancelled\n',
+      });
+    } finally {
+      analysisTestHooks.current = undefined;
+    }
+    await withDatabase(path, async (db) => {
+      expect((await db.queryText('SELECT max_appearance_rate FROM kmersearch_highfreq_kmer_meta')).rows).toEqual([['0.5']]);
+    });
   });
 });

@@ -152,10 +152,14 @@ describe('kmersearch_perform_highfreq_analysis', () => {
     ]);
     // STRICT: a NULL argument gives NULL without running.
     expect(await textRows(db, "SELECT kmersearch_perform_highfreq_analysis(NULL, 'seq') IS NULL")).toEqual([['t']]);
+    // INSERT … SELECT runs it too.
+    await db.exec('CREATE TABLE results (total bigint, keys int)');
+    await db.exec("INSERT INTO results SELECT (r).total_rows, (r).highfreq_kmers_count FROM (SELECT kmersearch_perform_highfreq_analysis('t', 'seq') AS r) AS s");
+    expect(await textRows(db, 'SELECT * FROM results')).toEqual([['1', '5']]);
     // Arguments that depend on a row cannot be run before the rows.
     await expectError(db, 'SELECT kmersearch_perform_highfreq_analysis(relname, relname) FROM (VALUES (\'t\')) AS v(relname)', {
       code: '0A000',
-      message: 'kmersearch_perform_highfreq_analysis can only be called in a SELECT, with constant arguments',
+      message: 'kmersearch_perform_highfreq_analysis can only be called in SELECT or INSERT … SELECT, with constant arguments',
       hint: 'Call it on its own, e.g. SELECT * FROM kmersearch_perform_highfreq_analysis(…) with literal arguments.',
     });
   });

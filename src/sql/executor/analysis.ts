@@ -23,7 +23,13 @@ import type { StorageView, TableRecord, WriteTransaction } from '../../storage/i
 import { ANALYSIS_RESULT_TYPE, DELETE_TEMPFILES_TYPE, DROP_RESULT_TYPE, recordOf } from '../functions/index.js';
 import type { RecordValue, SqlValue } from '../types.js';
 import type { StatementContext } from './context.js';
-import { requireWrite } from './modify.js';
+
+/** The statement's write transaction (SELECTs calling these functions are writers: access.ts). */
+function requireWrite(context: StatementContext): WriteTransaction {
+  const write = context.runtime.write;
+  if (write === undefined) throw new KmerSearchError(SqlState.internalError, 'the analysis functions need the write transaction');
+  return write;
+}
 
 /** Test-only fault injection for the next analyses of this process; production code never sets it. */
 export const analysisTestHooks: { current: ExtractKeysTestHooks | undefined } = { current: undefined };

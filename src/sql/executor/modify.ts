@@ -17,6 +17,7 @@ import type { ColumnValue, RowUpdate, TableRecord, WriteTransaction } from '../.
 import type * as ast from '../ast.js';
 import type { BoundExpression, Row } from '../binder/bound.js';
 import { type BoundReturning, type InsertValue, bindDelete, bindInsert, bindUpdate } from '../binder/modify.js';
+import { runStatementActions } from './statement-actions.js';
 import type { Evaluator } from '../expression.js';
 import { planQuery, planTableAccess } from '../planner.js';
 import type { SqlValue } from '../types.js';
@@ -81,6 +82,7 @@ function outcome(tag: string, count: number, returning: ReturningRows | undefine
 
 export async function executeInsert(context: StatementContext, statement: ast.InsertStatement): Promise<StatementOutcome> {
   const bound = bindInsert(context.binder, statement);
+  if (bound.source.kind === 'query') await runStatementActions(context, bound.source.query);
   const environment = topEnvironment(context);
   const table = bound.table;
   const defaults = compileOptional(context, bound.defaults);

@@ -4,7 +4,7 @@
  * `kmersearch_parallel_create_index` (index builds in worker threads). Expressions are evaluated
  * synchronously, row by row, so such a call cannot run where it stands. Instead the executor runs every call of
  * these functions whose arguments are constants (literals, parameters) once, before the statement produces rows
- * (executor/statement-actions.ts), and the catalog entry's `evaluate`/`rows` returns that result. A call whose
+ * (executor/statement-actions.ts; SELECT and INSERT … SELECT), and the catalog entry's `evaluate`/`rows` returns that result. A call whose
  * arguments depend on a row (`SELECT kmersearch_undo_highfreq_analysis(name, 'seq') FROM t`) fails with 0A000.
  */
 import { KmerSearchError, SqlState } from '../../errors.js';
@@ -28,7 +28,7 @@ export function actionCallKey(name: string, args: readonly SqlValue[]): string {
 export function actionResult(context: FunctionContext, name: string, args: readonly SqlValue[]): SqlValue | readonly SqlValue[] {
   const result = context.actionResults?.get(actionCallKey(name, args));
   if (result === undefined) {
-    throw new KmerSearchError(SqlState.featureNotSupported, `${name} can only be called in a SELECT, with constant arguments`, {
+    throw new KmerSearchError(SqlState.featureNotSupported, `${name} can only be called in SELECT or INSERT … SELECT, with constant arguments`, {
       hint: `Call it on its own, e.g. SELECT * FROM ${name}(…) with literal arguments.`,
     });
   }
