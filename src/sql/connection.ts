@@ -3,10 +3,10 @@
  * and the running of one parsed statement at a time — transaction control here, everything else through the
  * executors with a storage view chosen by transaction-state.ts. The caller (database.ts) serialises calls.
  */
-import { partitionsOf } from '../partition/index.js';
 import { basename } from 'node:path';
 import { KmerSearchError, SqlState, asKmerSearchError } from '../errors.js';
 import { KeyExtractor, keyLayout, queryKeysOf } from '../kmer/index.js';
+import { partitionsOf } from '../partition/index.js';
 import { type NoticeSeverity as SettingsSeverity, Session, type Settings } from '../settings/index.js';
 import type { StorageEngine } from '../storage/index.js';
 import { accessModeOf } from './access.js';

@@ -110,7 +110,7 @@ describe('kmersearch_parallel_create_index (seed 000, F11)', () => {
     await expectError(database, call("'p', 'nope'"), { code: '42703', message: 'column "nope" does not exist' });
     await expectError(database, "SELECT kmersearch_parallel_create_index('p', v.name) FROM (VALUES ('seq')) AS v(name)", {
       code: '0A000',
-      message: 'kmersearch_parallel_create_index can only be called in a SELECT, with constant arguments',
+      message: 'kmersearch_parallel_create_index can only be called in SELECT or INSERT … SELECT, with constant arguments',
       hint: 'Call it on its own, e.g. SELECT * FROM kmersearch_parallel_create_index(…) with literal arguments.',
     });
   });
