@@ -6,19 +6,13 @@
  * rows per query. Rows are named by combined row ids (rows.ts), so the caller can fetch them from their
  * partition. Workers read the committed state of the database directory.
  */
-import type { MatchThresholds } from '../kmer/index.js';
-import { searchQueries, type IndexSearchDescriptor, type SearchBatchResult, type WorkerPool } from '../parallel/index.js';
+import { searchQueries, type IndexSearchDescriptor, type SearchBatchInput, type SearchBatchResult, type WorkerPool } from '../parallel/index.js';
 import { combinedRowId } from './rows.js';
 
-export interface PartitionSearchInput {
-  readonly databasePath: string;
+/** A batch search (src/parallel's SearchBatchInput) over several partitions' indexes instead of one index. */
+export interface PartitionSearchInput extends Omit<SearchBatchInput, 'index'> {
   /** One descriptor per partition, in remainder order (src/parallel describeIndexSearch of its index). */
   readonly partitions: readonly IndexSearchDescriptor[];
-  readonly queries: readonly string[];
-  readonly thresholds: MatchThresholds;
-  /** Best rows kept per query over all partitions. */
-  readonly limit: number;
-  readonly pageCacheBytes?: number | undefined;
 }
 
 /** As src/parallel's SearchBatchResult, with combined row ids (which may exceed 32 bits: doubles hold them exactly). */
@@ -39,17 +33,11 @@ export async function searchPartitions(
   let next = 0;
   const lane = async (): Promise<void> => {
     for (let claimed = next++; claimed < count; claimed = next++) {
+      const { partitions, ...batch } = input;
       results[claimed] = await searchQueries(
         pool,
         workers === 0 ? 0 : 1,
-        {
-          databasePath: input.databasePath,
-          index: input.partitions[claimed] as IndexSearchDescriptor,
-          queries: input.queries,
-          thresholds: input.thresholds,
-          limit: input.limit,
-          pageCacheBytes: input.pageCacheBytes,
-        },
+        { ...batch, index: partitions[claimed] as IndexSearchDescriptor },
         // One batch per partition: the partitions are the unit of parallel work here.
         { batchSize: Math.max(1, input.queries.length), ...(options.signal === undefined ? {} : { signal: options.signal }) },
       );
