@@ -136,6 +136,7 @@ export class Connection {
         eventLoop: new EventLoopTurns(),
         indexes: this.indexes,
         indexMaintenance: new IndexMaintenance(),
+        prefetchedSearches: new Map(),
       };
       const view = access.view;
       const planning: PlanningContext = {

@@ -75,6 +75,25 @@ describe('searches over partitions', () => {
     expect(await textRows(database, answer('split', queries[0]!))).toEqual(await textRows(database, answer('flat', queries[0]!)));
   });
 
+  it('fans the partitions\' index searches out to worker threads with the rows and cache counts of the sequential Append', async () => {
+    const database = await openDatabase();
+    const values = sequences(90, 11);
+    await loadTwin(database, values);
+    await database.query("SELECT * FROM kmersearch_parallel_create_index('split', 'seq')", [], { onNotice: () => undefined });
+    const query = values[17]!.slice(4, 30);
+    const outcomes = [];
+    for (const workers of [0, 2]) {
+      await database.exec(`SET max_parallel_workers = ${workers}`);
+      await database.query('SELECT kmersearch_query_kmer_cache_free(), kmersearch_actual_min_score_cache_free()');
+      const rows = await textRows(database, answer('split', query));
+      const statistics = await textRows(database, 'SELECT kmersearch_query_kmer_cache_stats(), kmersearch_actual_min_score_cache_stats()');
+      outcomes.push({ rows, statistics });
+    }
+    expect(outcomes[1]).toEqual(outcomes[0]);
+    expect(outcomes[0]?.rows).toEqual(await textRows(database, answer('flat', query)));
+    expect(outcomes[0]?.rows.length).toBeGreaterThan(0);
+  });
+
   it('shows a single partition without an Append, as PostgreSQL does', async () => {
     const database = await openDatabase();
     await database.exec('CREATE TABLE t (seq dna2)');

@@ -15,8 +15,8 @@
  * for it: that count is kmersearch_matchscore(column, query) of the row.
  */
 import { KmerSearchError, SqlState } from '../../errors.js';
-import { ginIndexOptions, ginKeyLayout, type IndexSearchSource, type RowFilter } from '../../gin/index.js';
-import { isAcceptedQueryText, keyLayout } from '../../kmer/index.js';
+import { ginIndexOptions, ginKeyLayout, type IndexMatches, type IndexSearchSource, type RowFilter } from '../../gin/index.js';
+import { isAcceptedQueryText, keyLayout, type SortedKeys } from '../../kmer/index.js';
 import { decodeBlockCell, isTombstoned, rowsPerBlock, type HeapReader, type IndexRecord } from '../../storage/index.js';
 import type { Row } from '../binder/bound.js';
 import type { BitmapHeapScanNode } from '../plan.js';
@@ -65,6 +65,32 @@ function searchSource(runtime: Runtime, index: IndexRecord, heap: HeapReader): I
   };
 }
 
+/**
+ * What the scan does before reading rows, with its cache lookups (one query-k-mer and one actual-min-score
+ * lookup, F14): nothing (NULL query, no keys), the sequential fallback (invalid text, ams < 1), or an index
+ * search for `queryKeys` with threshold `ams`.
+ */
+export type IndexSearchPlan =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'sequential' }
+  | { readonly kind: 'search'; readonly queryKeys: SortedKeys; readonly ams: number };
+
+export function planIndexSearch(runtime: Runtime, text: SqlValue): IndexSearchPlan {
+  if (text === null) return { kind: 'none' };
+  if (!isValidQueryText(runtime, text as string)) return { kind: 'sequential' };
+  const session = runtime.functionContext.session;
+  const queryKeys = session.queryKeys(text as string);
+  if (queryKeys.count === 0) return { kind: 'none' };
+  const ams = session.actualMinScore(queryKeys);
+  return ams < 1 ? { kind: 'sequential' } : { kind: 'search', queryKeys, ams };
+}
+
+/** A scan's search done ahead, in another thread (append.ts): its plan and, for a search, the rows found. */
+export interface PrefetchedSearch {
+  readonly plan: IndexSearchPlan;
+  readonly matches: IndexMatches | undefined;
+}
+
 export function compileBitmapHeapScan(node: BitmapHeapScanNode, compiler: PlanCompiler): RowSource {
   const query = compiler.expression(node.indexCondition.query);
   const filter = node.filter === undefined ? undefined : compiler.expression(node.filter.condition);
@@ -79,20 +105,13 @@ export function compileBitmapHeapScan(node: BitmapHeapScanNode, compiler: PlanCo
 
   return function* (environment) {
     const runtime = environment.runtime;
-    const text = query([], environment);
-    if (text === null) return;
-    const session = runtime.functionContext.session;
-    let sequential = !isValidQueryText(runtime, text as string);
-    let matches: { count: number; rowIds: Uint32Array; shared: Uint32Array } | undefined;
+    const prefetched = runtime.prefetchedSearches.get(node);
+    const search = prefetched?.plan ?? planIndexSearch(runtime, query([], environment));
+    if (search.kind === 'none') return;
     const heap = runtime.view.openHeap(tableId);
-    if (!sequential) {
-      const queryKeys = session.queryKeys(text as string);
-      if (queryKeys.count === 0) return;
-      const ams = session.actualMinScore(queryKeys);
-      if (ams < 1) sequential = true;
-      else matches = runtime.indexes.searcher.search(searchSource(runtime, index, heap), queryKeys, ams);
-    }
-    if (sequential || matches === undefined) {
+    let matches: IndexMatches | undefined;
+    if (search.kind === 'search') matches = prefetched?.matches ?? runtime.indexes.searcher.search(searchSource(runtime, index, heap), search.queryKeys, search.ams);
+    if (matches === undefined) {
       for (const emission of fallback(environment)) {
         // The fallback's rows lack the score column; no row of an invalid query can pass `=%` anyway.
         yield emission === PAUSE || !withScores ? emission : emission.map((row) => [...row, null]);
