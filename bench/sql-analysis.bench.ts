@@ -9,10 +9,9 @@
  *
  *   npx tsx bench/sql-analysis.bench.ts [--size 20M] [--rate 0.5] [--memory 1GB]
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { KmerSearch } from '../src/index.js';
@@ -27,15 +26,10 @@ const { values: args } = parseArgs({
 });
 
 const benchDirectory = dirname(fileURLToPath(import.meta.url));
-const repository = resolve(benchDirectory, '..');
 const workload = join(benchDirectory, 'out', args.size);
 if (!existsSync(join(workload, 'refs.fa'))) {
-  console.log(`${workload}/refs.fa is missing: fetching the genomes and generating the ${args.size} workload`);
-  execFileSync('bash', [join(benchDirectory, 'workload', 'fetch-genomes.sh')], { stdio: 'inherit', cwd: repository });
-  execFileSync(process.execPath, ['--import', 'tsx', join(benchDirectory, 'workload', 'make-workload.ts'), '--size', args.size], {
-    stdio: 'inherit',
-    cwd: repository,
-  });
+  console.error(`missing ${workload}/refs.fa — run: bash bench/workload/fetch-genomes.sh && npx tsx bench/workload/make-workload.ts --size ${args.size}`);
+  process.exit(1);
 }
 
 let peakRss = 0;

@@ -14,7 +14,7 @@
  * (high u32, low u32, appearance_nrow u32), ascending by key.
  */
 import { KmerSearchError, SqlState } from '../errors.js';
-import { keyLayout, toSortedKeys, type SortedKeys } from '../kmer/index.js';
+import { keyLayout, type SortedKeys } from '../kmer/index.js';
 import { SharedKeySet } from '../parallel/index.js';
 import type { StorageView, WriteTransaction } from '../storage/index.js';
 import type { HighFrequencyAnalysis } from './analyze.js';
@@ -75,6 +75,30 @@ function chunkKey(space: number, chunk: number): Buffer {
   key.writeUInt32BE(space, 0);
   key.writeUInt32BE(chunk, 4);
   return key;
+}
+
+/** Host byte order: chunks are little-endian u32 words, read and written through Uint32Arrays on such hosts. */
+const littleEndianHost = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+function swapWords(bytes: Uint8Array): void {
+  for (let at = 0; at + 3 < bytes.length; at += 4) {
+    const a = bytes[at]!;
+    const b = bytes[at + 1]!;
+    bytes[at] = bytes[at + 3]!;
+    bytes[at + 1] = bytes[at + 2]!;
+    bytes[at + 2] = b;
+    bytes[at + 3] = a;
+  }
+}
+
+/** A stored chunk as u32 words (a view when aligned on a little-endian host, else a converted copy). */
+function chunkWords(value: Uint8Array): Uint32Array {
+  if (littleEndianHost && value.byteOffset % 4 === 0) return new Uint32Array(value.buffer, value.byteOffset, Math.floor(value.byteLength / 4));
+  const words = new Uint32Array(Math.floor(value.byteLength / 4));
+  const bytes = new Uint8Array(words.buffer);
+  bytes.set(value.subarray(0, words.length * 4));
+  if (!littleEndianHost) swapWords(bytes);
+  return words;
 }
 
 /**
@@ -166,30 +190,6 @@ export function analysisKeySet(view: StorageView, record: AnalysisRecord): Share
   const set = SharedKeySet.from(readAnalysisKeys(view, record).keys);
   if (cached === undefined || cached.analysisId < record.analysisId) cache.set(slot, { analysisId: record.analysisId, set });
   return set;
-}
-
-/** Host byte order: chunks are little-endian u32 words, read and written through Uint32Arrays on such hosts. */
-const littleEndianHost = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-
-function swapWords(bytes: Uint8Array): void {
-  for (let at = 0; at + 3 < bytes.length; at += 4) {
-    const a = bytes[at]!;
-    const b = bytes[at + 1]!;
-    bytes[at] = bytes[at + 3]!;
-    bytes[at + 1] = bytes[at + 2]!;
-    bytes[at + 2] = b;
-    bytes[at + 3] = a;
-  }
-}
-
-/** A stored chunk as u32 words (a view when aligned on a little-endian host, else a converted copy). */
-function chunkWords(value: Uint8Array): Uint32Array {
-  if (littleEndianHost && value.byteOffset % 4 === 0) return new Uint32Array(value.buffer, value.byteOffset, Math.floor(value.byteLength / 4));
-  const words = new Uint32Array(Math.floor(value.byteLength / 4));
-  const bytes = new Uint8Array(words.buffer);
-  bytes.set(value.subarray(0, words.length * 4));
-  if (!littleEndianHost) swapWords(bytes);
-  return words;
 }
 
 /** Chunks per LMDB transaction (about 8 MB): few durable commits, bounded transaction memory. */

@@ -46,6 +46,8 @@ export interface RealSettingDefinition extends SettingDefinitionBase {
 export interface BooleanSettingDefinition extends SettingDefinitionBase {
   readonly type: 'boolean';
   readonly defaultValue: boolean;
+  /** Runs after parsing; throws to reject the value. */
+  readonly check?: (value: boolean) => void;
 }
 
 export interface EnumOption {
@@ -62,10 +64,22 @@ export interface EnumSettingDefinition extends SettingDefinitionBase {
   readonly options: readonly EnumOption[];
 }
 
-/** Custom `prefix.name` placeholders created by SET, which hold any text (PostgreSQL's placeholder variables). */
+/**
+ * Text settings: PostgreSQL's string GUCs the engine accepts (search_path, application_name, …) and the custom
+ * `prefix.name` placeholders created by SET, which hold any text (PostgreSQL's placeholder variables).
+ */
 export interface StringSettingDefinition extends SettingDefinitionBase {
   readonly type: 'string';
   readonly defaultValue: string;
+  /** A placeholder created by SET (not listed by SHOW ALL). */
+  readonly placeholder?: boolean;
+  /**
+   * GUC_LIST_INPUT | GUC_LIST_QUOTE: `SET name TO a, 'b'` is accepted and flattened to `a, b`, each item
+   * quoted as an identifier where it needs it (search_path).
+   */
+  readonly quotedList?: boolean;
+  /** Validates the text and returns the value to store (e.g. the canonical encoding name); throws to reject. */
+  readonly check?: (text: string) => string;
 }
 
 export type SettingDefinition =
@@ -120,6 +134,27 @@ function checkForcedSimdCapability(capability: number): void {
   }
 }
 
+/**
+ * client_encoding: the engine reads and writes UTF-8 only, so it accepts PostgreSQL's spellings of UTF8 (scripts
+ * written by pg_dump set it) and rejects other encodings instead of silently mis-converting text.
+ */
+function checkClientEncoding(text: string): string {
+  const normalized = text.toLowerCase().replace(/[^a-z0-9]/g, '');
+  if (normalized === 'utf8' || normalized === 'unicode') return 'UTF8';
+  throw new KmerSearchError(SqlState.featureNotSupported, `client encoding "${text}" is not supported`, {
+    hint: 'kmersearch reads and writes UTF8 only.',
+  });
+}
+
+/** standard_conforming_strings: the lexer implements standard strings only (backslashes are literal in '…'). */
+function checkStandardConformingStrings(value: boolean): void {
+  if (!value) {
+    throw new KmerSearchError(SqlState.featureNotSupported, 'standard_conforming_strings = off is not supported', {
+      hint: "Write backslash escapes in E'…' strings.",
+    });
+  }
+}
+
 /** PostgreSQL's client_message_level_options, in its order (which decides SHOW and the hint). */
 const clientMessageLevels: readonly EnumOption[] = [
   { name: 'debug5', value: 'debug5', hidden: false },
@@ -142,6 +177,31 @@ export function clientMessageSeverity(level: string): NoticeSeverity | 'ERROR' {
 
 /** Every built-in setting, sorted by name as SHOW ALL lists them. */
 export const settingDefinitions = [
+  // PostgreSQL settings that scripts written for PostgreSQL (pg_dump headers, application start-up code) set.
+  // They are accepted, shown and reset like PostgreSQL's but change nothing in the engine: one schema, one
+  // client encoding, no function bodies, no row security, no tablespaces, no idle sessions (docs/sql.md).
+  {
+    name: 'application_name',
+    type: 'string',
+    defaultValue: '',
+    description: 'Sets the application name to be reported in statistics and logs.',
+    invalidatedCaches: [],
+  },
+  {
+    name: 'check_function_bodies',
+    type: 'boolean',
+    defaultValue: true,
+    description: 'Check routine bodies during CREATE FUNCTION and CREATE PROCEDURE.',
+    invalidatedCaches: [],
+  },
+  {
+    name: 'client_encoding',
+    type: 'string',
+    defaultValue: 'UTF8',
+    check: checkClientEncoding,
+    description: "Sets the client's character set encoding.",
+    invalidatedCaches: [],
+  },
   {
     name: 'client_min_messages',
     type: 'enum',
@@ -152,6 +212,13 @@ export const settingDefinitions = [
   },
   // PostgreSQL's planner switches, honoured by the planner's choice between a kmersearch index and a sequential
   // scan (docs/sql.md). GIN indexes support bitmap scans only, so enable_indexscan never changes a kmersearch plan.
+  {
+    name: 'default_tablespace',
+    type: 'string',
+    defaultValue: '',
+    description: 'Sets the default tablespace to create tables and indexes in.',
+    invalidatedCaches: [],
+  },
   {
     name: 'enable_bitmapscan',
     type: 'boolean',
@@ -171,6 +238,16 @@ export const settingDefinitions = [
     type: 'boolean',
     defaultValue: true,
     description: "Enables the planner's use of sequential-scan plans.",
+    invalidatedCaches: [],
+  },
+  {
+    name: 'idle_in_transaction_session_timeout',
+    type: 'integer',
+    defaultValue: 0,
+    minimum: 0,
+    maximum: INT_MAX,
+    unit: 'ms',
+    description: 'Sets the maximum allowed idle time between queries, when in a transaction.',
     invalidatedCaches: [],
   },
   {
@@ -292,6 +369,16 @@ export const settingDefinitions = [
     invalidatedCaches: ['query-kmer'],
   },
   {
+    name: 'lock_timeout',
+    type: 'integer',
+    defaultValue: 0,
+    minimum: 0,
+    maximum: INT_MAX,
+    unit: 'ms',
+    description: 'Sets the maximum allowed duration of any wait for a lock.',
+    invalidatedCaches: [],
+  },
+  {
     name: 'maintenance_work_mem',
     type: 'integer',
     defaultValue: 65536,
@@ -320,6 +407,29 @@ export const settingDefinitions = [
     invalidatedCaches: [],
   },
   {
+    name: 'row_security',
+    type: 'boolean',
+    defaultValue: true,
+    description: 'Enable row security.',
+    invalidatedCaches: [],
+  },
+  {
+    name: 'search_path',
+    type: 'string',
+    defaultValue: '"$user", public',
+    quotedList: true,
+    description: 'Sets the schema search order for names that are not schema-qualified.',
+    invalidatedCaches: [],
+  },
+  {
+    name: 'standard_conforming_strings',
+    type: 'boolean',
+    defaultValue: true,
+    check: checkStandardConformingStrings,
+    description: "Causes '...' strings to treat backslashes literally.",
+    invalidatedCaches: [],
+  },
+  {
     name: 'statement_timeout',
     type: 'integer',
     defaultValue: 0,
@@ -327,6 +437,27 @@ export const settingDefinitions = [
     maximum: INT_MAX,
     unit: 'ms',
     description: 'Sets the maximum allowed duration of any statement.',
+    invalidatedCaches: [],
+  },
+  {
+    name: 'work_mem',
+    type: 'integer',
+    defaultValue: 4096,
+    minimum: 64,
+    maximum: INT_MAX,
+    unit: 'kB',
+    description: 'Sets the maximum memory to be used for query workspaces.',
+    invalidatedCaches: [],
+  },
+  {
+    name: 'xmloption',
+    type: 'enum',
+    defaultValue: 'content',
+    options: [
+      { name: 'content', value: 'content', hidden: false },
+      { name: 'document', value: 'document', hidden: false },
+    ],
+    description: 'Sets whether XML data in implicit parsing and serialization operations is to be considered as documents or content fragments.',
     invalidatedCaches: [],
   },
 ] as const satisfies readonly SettingDefinition[];

@@ -239,6 +239,15 @@ export class Settings {
     return this.lookup(name).name;
   }
 
+  /**
+   * True for list settings whose items are quoted as identifiers when SET flattens them (GUC_LIST_INPUT |
+   * GUC_LIST_QUOTE: search_path). Unknown names are false; SET reports them.
+   */
+  takesQuotedList(name: string): boolean {
+    const definition = this.definitions.get(canonicalKey(name));
+    return definition?.type === 'string' && definition.quotedList === true;
+  }
+
   /** SHOW name / current_setting(name): the value as PostgreSQL prints it. */
   show(name: string): string {
     const definition = this.lookup(name);
@@ -255,7 +264,7 @@ export class Settings {
   showAll(): ShowAllRow[] {
     const rows: ShowAllRow[] = [];
     for (const definition of this.definitions.values()) {
-      if (definition.type === 'string') continue;
+      if (definition.type === 'string' && definition.placeholder === true) continue;
       rows.push({
         name: definition.name,
         setting: formatSettingValue(definition, this.slotOf(definition).value),
@@ -465,6 +474,7 @@ export class Settings {
       name,
       type: 'string',
       defaultValue: '',
+      placeholder: true,
       description: placeholderDescription,
       invalidatedCaches: [],
     };
@@ -506,6 +516,7 @@ export function parseSettingValue(
           `parameter "${definition.name}" requires a Boolean value`,
         );
       }
+      definition.check?.(parsed);
       return parsed;
     }
     case 'integer': {
@@ -539,7 +550,7 @@ export function parseSettingValue(
     case 'enum':
       return parseEnumValue(definition, text);
     case 'string':
-      return text;
+      return definition.check === undefined ? text : definition.check(text);
   }
 }
 

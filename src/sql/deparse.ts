@@ -11,18 +11,13 @@
  *   and integer literals as integer, which is what a comparison with a text or integer column resolves to).
  */
 import type { Between, Expression, FromItem, FunctionCall, Query, SortKey, Target, TypeName } from './ast.js';
-import { keywordCategory } from './lexer.js';
+import { quoteIdentifier } from './types/text-io.js';
+
+export { quoteIdentifier };
 
 // ---------------------------------------------------------------------------------------------------------------
 // Quoting
 // ---------------------------------------------------------------------------------------------------------------
-
-/** PostgreSQL's quote_identifier: quotes unless the name is lower-case, simple and not a (non-unreserved) keyword. */
-export function quoteIdentifier(name: string): string {
-  const simple = /^[a-z_][a-z0-9_]*$/.test(name);
-  if (simple && keywordCategory(name) === 'unreserved') return name;
-  return `"${name.replace(/"/g, '""')}"`;
-}
 
 /** A string constant as ruleutils prints it with standard_conforming_strings on: quotes doubled. */
 export function quoteLiteral(value: string): string {

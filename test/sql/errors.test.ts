@@ -34,12 +34,35 @@ const functionHint = 'No function matches the given name and argument types. You
 describe('names', () => {
   it('reports missing relations, columns and ambiguous references at their position', async () => {
     await expectErrorAt('SELECT * FROM nope', '42P01', 'relation "nope" does not exist', 'nope');
-    await expectErrorAt('SELECT idd FROM t', '42703', 'column "idd" does not exist', 'idd');
-    await expectErrorAt('SELECT t.idd FROM t', '42703', 'column t.idd does not exist', 't.idd');
+    await expectErrorAt('SELECT idd FROM t', '42703', 'column "idd" does not exist', 'idd', {
+      hint: 'Perhaps you meant to reference the column "t.id".',
+    });
+    await expectErrorAt('SELECT t.idd FROM t', '42703', 'column t.idd does not exist', 't.idd', {
+      hint: 'Perhaps you meant to reference the column "t.id".',
+    });
+    await expectErrorAt('SELECT zzz FROM t', '42703', 'column "zzz" does not exist', 'zzz');
     await expectErrorAt('SELECT x.id FROM t', '42P01', 'missing FROM-clause entry for table "x"', 'x.id');
     await expectErrorAt('SELECT id FROM t, u', '42702', 'column reference "id" is ambiguous', 'id');
     await expectErrorAt('SELECT * FROM t JOIN u ON id = 1', '42702', 'column reference "id" is ambiguous', 'id =');
     await expectError(db, 'SELECT *', { code: '42601', message: 'SELECT * with no tables specified is not valid', position: 8 });
+  });
+
+  it("suggests the closest column as PostgreSQL's errorMissingColumn does", async () => {
+    // Two equally close columns are both named; a third at the same distance withdraws the suggestion.
+    await expectErrorAt('SELECT idd FROM t, u', '42703', 'column "idd" does not exist', 'idd', {
+      hint: 'Perhaps you meant to reference the column "t.id" or the column "u.id".',
+    });
+    await expectErrorAt('SELECT idd FROM t, u, t AS v', '42703', 'column "idd" does not exist', 'idd');
+    // A written qualifier adds its own distance to the entry's name; the alias is what the hint shows.
+    await expectErrorAt('SELECT x.idd FROM t AS x', '42703', 'column x.idd does not exist', 'x.idd', {
+      hint: 'Perhaps you meant to reference the column "x.id".',
+    });
+    // More than half of the written name differs: no suggestion.
+    await expectErrorAt('SELECT ab FROM t', '42703', 'column "ab" does not exist', 'ab');
+    // Enclosing query levels are searched too.
+    await expectErrorAt('SELECT (SELECT idd) FROM t', '42703', 'column "idd" does not exist', 'idd', {
+      hint: 'Perhaps you meant to reference the column "t.id".',
+    });
   });
 
   it('reports missing functions and operators with PostgreSQL hints', async () => {

@@ -178,6 +178,58 @@ describe('utility statements', () => {
     });
   });
 
+  it("accepts the PostgreSQL settings that pg_dump headers and start-up code set, with PostgreSQL's texts", async () => {
+    const db = await openDatabase();
+    const show = async (name: string): Promise<unknown> => (await db.query(`SHOW ${name}`)).rows[0]?.[name];
+    // search_path is a quoted list (GUC_LIST_INPUT | GUC_LIST_QUOTE): items are flattened and quoted as identifiers.
+    expect(await show('search_path')).toBe('"$user", public');
+    await db.query('SET search_path TO public, pg_catalog');
+    expect(await show('search_path')).toBe('public, pg_catalog');
+    await db.query("SET search_path = '$user', 'Public', public");
+    expect(await show('search_path')).toBe('"$user", "Public", public');
+    await db.query("SET search_path = ''");
+    expect(await show('search_path')).toBe('""');
+    await db.query("SELECT pg_catalog.set_config('search_path', '', false)");
+    expect(await show('search_path')).toBe('');
+    await db.query('RESET search_path');
+    expect(await show('search_path')).toBe('"$user", public');
+    // Scalar settings still take one argument.
+    await expectError(db, "SET application_name = 'a', 'b'", { code: '42601', message: 'SET application_name takes only one argument', position: 29 });
+
+    await db.exec(`SET statement_timeout = 0; SET lock_timeout = 0; SET idle_in_transaction_session_timeout = 0;
+      SET client_encoding = 'UTF8'; SET standard_conforming_strings = on; SET check_function_bodies = false;
+      SET xmloption = content; SET client_min_messages = warning; SET row_security = off;
+      SET default_tablespace = ''; SET application_name = 'loader'; SET work_mem = '256MB'`);
+    expect(await show('work_mem')).toBe('256MB');
+    expect(await show('row_security')).toBe('off');
+    expect(await show('application_name')).toBe('loader');
+    await db.query("SET client_encoding = 'unicode'");
+    expect(await show('client_encoding')).toBe('UTF8');
+    await expectError(db, "SET client_encoding = 'LATIN1'", {
+      code: '0A000',
+      message: 'client encoding "LATIN1" is not supported',
+      hint: 'kmersearch reads and writes UTF8 only.',
+    });
+    expect(await show('client_encoding')).toBe('UTF8');
+    await expectError(db, 'SET standard_conforming_strings = off', {
+      code: '0A000',
+      message: 'standard_conforming_strings = off is not supported',
+      hint: "Write backslash escapes in E'…' strings.",
+    });
+    await expectError(db, 'SET work_mem = 10', {
+      code: '22023',
+      message: '10 kB is outside the valid range for parameter "work_mem" (64 kB .. 2147483647 kB)',
+    });
+    await expectError(db, 'SET xmloption = fragment', {
+      code: '22023',
+      message: 'invalid value for parameter "xmloption": "fragment"',
+      hint: 'Available values: content, document.',
+    });
+    const all = (await db.query('SHOW ALL')).rows.map((row) => row['name']);
+    expect(all).toEqual(expect.arrayContaining(['search_path', 'work_mem', 'client_encoding', 'lock_timeout']));
+    expect(all).toEqual([...all].sort());
+  });
+
   it('delivers notices filtered by client_min_messages', async () => {
     const db = await openDatabase();
     const { notices, options } = noticeCollector();

@@ -73,7 +73,7 @@ export function resolveColumn(scope: Scope | undefined, names: readonly string[]
       }
       if (found !== undefined) return found;
     }
-    throw new KmerSearchError(SqlState.undefinedColumn, `column "${columnName}" does not exist`);
+    throw missingColumn(scope, undefined, columnName);
   }
   if (names.length > 3) {
     throw new KmerSearchError(SqlState.syntaxError, `improper qualified name (too many dotted names): ${names.join('.')}`);
@@ -91,12 +91,80 @@ export function resolveColumn(scope: Scope | undefined, names: readonly string[]
     const entry = entries[0];
     if (entry === undefined) continue;
     const index = entry.columns.findIndex((column) => column.name === columnName);
-    if (index < 0) {
-      throw new KmerSearchError(SqlState.undefinedColumn, `column ${relationName}.${columnName} does not exist`);
-    }
+    if (index < 0) throw missingColumn(scope, relationName, columnName);
     return columnOf(entry, index, levelsUp, location);
   }
   throw new KmerSearchError(SqlState.undefinedTable, `missing FROM-clause entry for table "${relationName}"`);
+}
+
+/** PostgreSQL's MAX_FUZZY_DISTANCE: suggestions further away than this are not offered. */
+const MAX_FUZZY_DISTANCE = 3;
+
+/** Levenshtein distance with unit costs (varstr_levenshtein); names are short, so the full table is cheap. */
+function levenshtein(source: string, target: string): number {
+  let previous = Array.from({ length: target.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= source.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= target.length; j++) {
+      const substitution = (previous[j - 1] as number) + (source[i - 1] === target[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[target.length] as number;
+}
+
+interface ColumnSuggestion {
+  readonly relationName: string;
+  readonly columnName: string;
+}
+
+/**
+ * errorMissingColumn (parse_relation.c): `column "x" does not exist` or `column t.x does not exist`, with the
+ * hint naming the closest column of any range entry at any level — PostgreSQL's searchRangeTableForCol and
+ * updateFuzzyAttrMatchState: a candidate must differ in at most half the characters of the name written and be
+ * within MAX_FUZZY_DISTANCE (plus the distance between a written qualifier and the entry's name); the closest
+ * wins, two equally close ones are both named, and a third at that distance withdraws the suggestion.
+ */
+function missingColumn(scope: Scope | undefined, relationName: string | undefined, columnName: string): KmerSearchError {
+  let bestDistance = MAX_FUZZY_DISTANCE + 1;
+  let first: ColumnSuggestion | undefined;
+  let second: ColumnSuggestion | undefined;
+  for (let level = scope; level !== undefined; level = level.parent) {
+    for (const entry of level.entries) {
+      const entryPenalty = relationName === undefined ? 0 : levenshtein(relationName, entry.name);
+      if (entryPenalty > bestDistance) continue;
+      for (const column of entry.columns) {
+        if (column.name === '') continue;
+        const columnDistance = levenshtein(column.name, columnName);
+        if (columnDistance > Math.floor(columnName.length / 2)) continue;
+        const distance = columnDistance + entryPenalty;
+        const suggestion = { relationName: entry.name, columnName: column.name };
+        if (distance < bestDistance) {
+          bestDistance = distance;
+          first = suggestion;
+          second = undefined;
+        } else if (distance === bestDistance) {
+          if (second !== undefined) {
+            first = undefined;
+            second = undefined;
+          } else if (first !== undefined) {
+            second = suggestion;
+          }
+        }
+      }
+    }
+  }
+  const message = relationName === undefined ? `column "${columnName}" does not exist` : `column ${relationName}.${columnName} does not exist`;
+  let hint: string | undefined;
+  if (first !== undefined && second === undefined) {
+    hint = `Perhaps you meant to reference the column "${first.relationName}.${first.columnName}".`;
+  } else if (first !== undefined && second !== undefined) {
+    hint =
+      `Perhaps you meant to reference the column "${first.relationName}.${first.columnName}" ` +
+      `or the column "${second.relationName}.${second.columnName}".`;
+  }
+  return new KmerSearchError(SqlState.undefinedColumn, message, { hint });
 }
 
 /** The columns `*` (all entries) or `t.*` (one entry) expands to, in order. */

@@ -6,25 +6,34 @@
 import { KmerSearchError, SqlState } from '../../errors.js';
 import type { Notice as SettingsNotice } from '../../settings/index.js';
 import type * as ast from '../ast.js';
+import { quoteIdentifier } from '../deparse.js';
 import { toResultNotice } from '../notices.js';
 import { sqlTypes } from '../types.js';
 import { type StatementContext, type StatementOutcome, commandOutcome, rowsOutcome } from './context.js';
 
-/** The text PostgreSQL hands a setting for a SET value: strings as written, numbers and words as typed. */
+/**
+ * The text PostgreSQL hands a setting for a SET value (flatten_set_variable_args): strings as written, numbers
+ * and words as typed; for a quoted list setting (search_path) every item, word or string, quoted as an
+ * identifier where it needs it and the items joined by ", ".
+ */
 function settingText(context: StatementContext, statement: ast.SetStatement): string {
-  if (statement.values.length !== 1) {
+  const quotedList = context.settings.takesQuotedList(statement.name);
+  if (statement.values.length !== 1 && !quotedList) {
     throw context.binder.error(SqlState.syntaxError, `SET ${statement.name} takes only one argument`, statement.values[1]?.location ?? statement.location);
   }
-  const value = statement.values[0] as ast.OptionValue;
-  switch (value.kind) {
-    case 'stringValue':
-    case 'wordValue':
-      return value.value;
-    case 'numberValue':
-      return value.text;
-    default:
-      throw context.binder.error(SqlState.syntaxError, `invalid value for SET ${statement.name}`, value.location);
-  }
+  return statement.values
+    .map((value) => {
+      switch (value.kind) {
+        case 'stringValue':
+        case 'wordValue':
+          return quotedList ? quoteIdentifier(value.value) : value.value;
+        case 'numberValue':
+          return value.text;
+        default:
+          throw context.binder.error(SqlState.syntaxError, `invalid value for SET ${statement.name}`, value.location);
+      }
+    })
+    .join(', ');
 }
 
 function deliver(context: StatementContext, notices: readonly SettingsNotice[]): void {

@@ -18,6 +18,7 @@ import { formatFloat4, formatFloat8, parseFloat4, parseFloat8 } from './float.js
 import { applyTypeModifier } from './modifiers.js';
 import { type TimestampInputOptions, formatTimestamptz, parseTimestamptz } from './timestamp.js';
 import { isCSpace } from '../c-characters.js';
+import { keywordCategory } from '../lexer.js';
 
 const INVALID_NAME = '42602';
 
@@ -94,27 +95,9 @@ export function formatRecord(record: RecordValue, options: ValueIoOptions = {}):
   return `${text})`;
 }
 
-/** Keywords quote_identifier quotes: PostgreSQL's reserved, type/function-name and column-name keywords. */
-const QUOTED_KEYWORDS: ReadonlySet<string> = new Set(
-  (
-    'all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create ' +
-    'current_catalog current_date current_role current_time current_timestamp current_user default deferrable ' +
-    'desc distinct do else end except false fetch for foreign from grant group having in initially intersect ' +
-    'into lateral leading limit localtime localtimestamp not null offset on only or order placing primary ' +
-    'references returning select session_user some symmetric table then to trailing true union unique user ' +
-    'using variadic when where window with ' +
-    'authorization binary collation concurrently cross current_schema freeze full ilike inner is isnull join ' +
-    'left like natural notnull outer overlaps right similar tablesample verbose ' +
-    'between bigint bit boolean char character coalesce dec decimal exists extract float greatest grouping ' +
-    'inout int integer interval least national nchar none normalize nullif numeric out overlay position ' +
-    'precision real row setof smallint substring time timestamp treat trim values varchar xmlattributes ' +
-    'xmlconcat xmlelement xmlexists xmlforest xmlnamespaces xmlparse xmlpi xmlroot xmlserialize xmltable'
-  ).split(' '),
-);
-
-/** quote_identifier: double-quotes a name unless it is a plain lower-case identifier and no such keyword. */
+/** PostgreSQL's quote_identifier: quotes unless the name is lower-case, simple and not a (non-unreserved) keyword. */
 export function quoteIdentifier(name: string): string {
-  if (/^[a-z_][a-z0-9_]*$/.test(name) && !QUOTED_KEYWORDS.has(name)) return name;
+  if (/^[a-z_][a-z0-9_]*$/.test(name) && keywordCategory(name) === 'unreserved') return name;
   return `"${name.replace(/"/g, '""')}"`;
 }
 
