@@ -21,7 +21,7 @@ export {
   updatePartitionedRows,
   type PartitionWrite,
 } from './rows.js';
-export { migrationBatchSize, partitionTable, unpartitionTable, type MigrationOptions } from './migrate.js';
+export { isDnaColumn, migrationBatchSize, partitionTable, unpartitionTable, type MigrationOptions } from './migrate.js';
 export {
   buildPartitionIndexes,
   partitionIndexName,

@@ -40,7 +40,8 @@ function nullArgument(name: string): KmerSearchError {
   return new KmerSearchError(SqlState.nullValueNotAllowed, `${name} must not be NULL`);
 }
 
-function isDnaColumn(table: TableRecord, index: number): boolean {
+/** Whether column `index` of a table is of type dna2 or dna4. */
+export function isDnaColumn(table: TableRecord, index: number): boolean {
   const name = table.columns[index]?.type.name;
   return name === 'dna2' || name === 'dna4';
 }
@@ -191,9 +192,9 @@ export function unpartitionTable(
   }
   options.info(`Migration completed: ${total} total rows migrated`);
   for (const partition of partitions) write.dropTable(partition.id);
-  const options_ = withScheme(parent, undefined);
+  const withoutScheme = withScheme(parent, undefined);
   const tablespace = request.tablespace === null || request.tablespace === '' ? null : request.tablespace;
-  write.setTableOptions(parent.id, tablespace === null ? options_ : { ...options_, tablespace });
+  write.setTableOptions(parent.id, tablespace === null ? withoutScheme : { ...withoutScheme, tablespace });
   reportPreservedAnalyses(write, parent, options);
   options.info(`Unpartition completed successfully for table '${tableName}'`);
   return write.getTable(parent.id) as TableRecord;

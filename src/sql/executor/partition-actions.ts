@@ -11,7 +11,7 @@
 import { findAnalysis } from '../../analysis/index.js';
 import { KmerSearchError, SqlState } from '../../errors.js';
 import { keyLayout, optimalStorageClass } from '../../kmer/index.js';
-import { buildPartitionIndexes, partitionSchemeOf, partitionsOf, type PartitionIndexResult } from '../../partition/index.js';
+import { buildPartitionIndexes, isDnaColumn, partitionSchemeOf, partitionsOf, type PartitionIndexResult } from '../../partition/index.js';
 import type { TableRecord, WriteTransaction } from '../../storage/index.js';
 import { PARALLEL_CREATE_INDEX_TYPE, recordOf } from '../functions/index.js';
 import { currentIndexSettings, indexOptionsFor } from '../kmersearch-index.js';
@@ -30,11 +30,6 @@ function resultRecord(result: PartitionIndexResult): RecordValue {
     result.success,
     result.errorMessage,
   ]);
-}
-
-function isDna(table: TableRecord, columnIndex: number): boolean {
-  const name = table.columns[columnIndex]?.type.name;
-  return name === 'dna2' || name === 'dna4';
 }
 
 /** The seed's preconditions, in its order: arguments and table, partitioned, high-frequency settings, column. */
@@ -62,7 +57,7 @@ function checkPreconditions(context: StatementContext, write: WriteTransaction, 
   }
   const columnIndex = parent.columns.findIndex((candidate) => candidate.name === column);
   if (columnIndex < 0) throw new KmerSearchError(SqlState.undefinedColumn, `column "${column}" does not exist`);
-  if (!isDna(parent, columnIndex)) throw new KmerSearchError(SqlState.internalError, `Column '${column}' must be DNA2 or DNA4 type`);
+  if (!isDnaColumn(parent, columnIndex)) throw new KmerSearchError(SqlState.internalError, `Column '${column}' must be DNA2 or DNA4 type`);
   return { parent, columnName: column };
 }
 
