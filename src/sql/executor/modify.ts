@@ -3,7 +3,8 @@
  * checks types, NOT NULL and unique constraints with PostgreSQL's errors; a failure anywhere fails the
  * statement and the caller rolls the transaction back, so a statement never leaves part of its rows. Added rows
  * (and the new versions of updated ones) go to the table's kmersearch indexes in the same transaction
- * (index-maintenance.ts); deleted ones vanish from index searches with their visibility.
+ * (index-maintenance.ts); deleted ones vanish from index searches with their visibility. Rows of a partitioned
+ * table go through src/partition: routed by hash, moved by an UPDATE of the DNA value, unique across partitions.
  */
 import { KmerSearchError, SqlState } from '../../errors.js';
 import {
