@@ -12,7 +12,7 @@
  *      handles in two processes at once (a handle runs one statement at a time on its thread, so two cores need
  *      two handles; LMDB readers do not block each other); lenient recall@1 against truth.tsv (the true reference
  *      among the rows with the best score; decoys not scored);
- *      Both again with OpenOptions.indexCacheSize = 128 MiB per handle (index pages kept in memory: the index fits);
+ *      both with the default OpenOptions.indexCacheSize (128 MiB per handle: the index's pages fit) and with 0;
  *   4. beside it, in the same process: the engine's index search without SQL (src/parallel's searchQueries in the
  *      calling thread: what the SQL layer adds is the difference), and the naive in-memory Map (bench/naive-map.ts).
  *
@@ -39,7 +39,7 @@ const OCCURRENCE_BITS = 8;
 const MIN_SHARED_KMER_RATE = 0.1;
 const TOP = 10;
 const WARMUP_QUERIES = 500;
-/** OpenOptions.indexCacheSize of the cached runs: holds every page of the 20 Mbp index (one 8 KiB slot each). */
+/** The default OpenOptions.indexCacheSize: holds every page of the 20 Mbp index (one 8 KiB slot each). */
 const INDEX_CACHE_SIZE = 128 * 1024 * 1024;
 const SEARCH_SQL = 'SELECT name, kmersearch_matchscore(seq, $1) AS score FROM refs WHERE seq =% $1 ORDER BY 2 DESC LIMIT 10';
 const SESSION_SETUP = `SET kmersearch.kmer_size = ${KMER_SIZE}; SET kmersearch.occur_bitlen = ${OCCURRENCE_BITS}; SET kmersearch.min_shared_kmer_rate = ${MIN_SHARED_KMER_RATE}`;
@@ -198,12 +198,12 @@ async function runSql(handle: KmerSearch, texts: readonly string[]): Promise<(re
 
 /** The queries through one handle, in this process. */
 async function runOneHandle(indexCacheSize: number): Promise<SearchRow> {
-  const handle = indexCacheSize === 0 ? db : await KmerSearch.open({ path, indexCacheSize });
-  if (handle !== db) await handle.exec(SESSION_SETUP);
+  const handle = await KmerSearch.open({ path, indexCacheSize });
+  await handle.exec(SESSION_SETUP);
   await runSql(handle, queryTexts.slice(0, WARMUP_QUERIES));
   const { value: results, seconds, cpuSeconds } = await timed(() => runSql(handle, queryTexts));
-  if (handle !== db) await handle.close();
-  const label = `SQL, one handle (db.query loop)${indexCacheSize === 0 ? '' : ', 128 MiB index cache'}`;
+  await handle.close();
+  const label = `SQL, one handle (db.query loop)${indexCacheSize === 0 ? ', indexCacheSize 0' : ', default 128 MiB index cache'}`;
   console.log(`${label}: ${(queryTexts.length / seconds).toFixed(0)} q/s (load average ${loadAverage()})`);
   return { label, seconds, cpuSeconds, ...recallOf(results) };
 }
@@ -228,7 +228,7 @@ async function runClients(count: number, indexCacheSize: number): Promise<Search
   const seconds = (performance.now() - started) / 1000;
   const results: (readonly [string, number])[][] = new Array(queryTexts.length);
   let cpuSeconds = 0;
-  const label = `SQL, ${count} handles in ${count} processes${indexCacheSize === 0 ? '' : ', 128 MiB index cache each'}`;
+  const label = `SQL, ${count} handles in ${count} processes${indexCacheSize === 0 ? ', indexCacheSize 0' : ', default 128 MiB index cache each'}`;
   console.log(`${label}: ${(queryTexts.length / seconds).toFixed(0)} q/s (load average ${loadAverage()})`);
   replies.forEach((reply, client) => {
     if (reply.type !== 'done') throw new Error('a client failed');
@@ -238,35 +238,40 @@ async function runClients(count: number, indexCacheSize: number): Promise<Search
   });
   return { label, seconds, cpuSeconds, ...recallOf(results) };
 }
-for (const indexCacheSize of [0, INDEX_CACHE_SIZE]) {
+for (const indexCacheSize of [INDEX_CACHE_SIZE, 0]) {
   searches.push(await runOneHandle(indexCacheSize));
   searches.push(await runClients(2, indexCacheSize));
 }
 
+// The same searches without SQL: src/parallel's batch search on the calling thread, with and without a page cache.
+// Row ids are block × 256 + slot: the names by row id, from a scan of the name column.
+const names = new Map<number, string>();
 {
-  // The same searches without SQL: src/parallel's batch search on the calling thread.
+  const reading = storage.beginRead();
+  for (const batch of scanTable(reading, index.tableId, [0])) {
+    batch.rowIds.forEach((rowId, position) => names.set(rowId, batch.columns[0]?.[position] as string));
+  }
+  reading.close();
+}
+for (const pageCacheBytes of [INDEX_CACHE_SIZE, 0]) {
   const input = {
     databasePath: path,
     index: descriptor,
     queries: queryTexts,
     thresholds: { minScore: 1, minSharedKmerRate: MIN_SHARED_KMER_RATE },
     limit: TOP,
+    pageCacheBytes,
   };
   await searchQueries(null, 0, { ...input, queries: queryTexts.slice(0, WARMUP_QUERIES) });
   const { value: result, seconds, cpuSeconds } = await timed(() => searchQueries(null, 0, input, { batchSize: 250 }));
-  // Row ids are block × 256 + slot: the names by row id, from a scan of the name column.
-  const names = new Map<number, string>();
-  const reading = storage.beginRead();
-  for (const batch of scanTable(reading, index.tableId, [0])) {
-    batch.rowIds.forEach((rowId, position) => names.set(rowId, batch.columns[0]?.[position] as string));
-  }
-  reading.close();
   const results = queryTexts.map((_, query) => {
     const rows: (readonly [string, number])[] = [];
     for (let at = result.offsets[query]!; at < result.offsets[query + 1]!; at++) rows.push([names.get(result.rowIds[at]!) ?? '', result.shared[at]!]);
     return rows;
   });
-  searches.push({ label: 'engine without SQL (gin search, calling thread)', seconds, cpuSeconds, ...recallOf(results) });
+  const label = `engine without SQL (gin search, calling thread)${pageCacheBytes === 0 ? ', no page cache' : ', 128 MiB page cache'}`;
+  console.log(`${label}: ${(queryTexts.length / seconds).toFixed(0)} q/s (load average ${loadAverage()})`);
+  searches.push({ label, seconds, cpuSeconds, ...recallOf(results) });
 }
 await storage.close();
 await db.close();

@@ -57,6 +57,7 @@ export const SqlState = {
   undefinedFile: '58P01',
   duplicateFile: '58P02',
   ioError: '58030',
+  configFileError: 'F0000',
   internalError: 'XX000',
   dataCorrupted: 'XX001',
 } as const;

@@ -183,19 +183,26 @@ export function forgetDirectory(scope: object, storageId: number): void {
   directories.get(scope)?.delete(storageId);
 }
 
+/** Slots of a PageCache are allocated in segments of this many bytes, as pages come in. */
+const segmentBytes = 1024 * 1024;
+
 /**
  * Recently read pages in memory, per thread, within a byte budget. lmdb-js costs about a microsecond per read
  * whatever the page size (measured: 0.8–1.0 µs for 2–8 KiB values) and a search reads one page per query key,
  * so without a cache an index search spends most of its time in reads. Pages never change under a storage id,
  * so a cached page never goes stale.
  *
- * The cache is one slab of fixed slots (one page each, a page is at most `slotBytes`), reused with the CLOCK
+ * The cache is fixed slots (one page each, a page is at most `slotBytes`) in segments of a megabyte, allocated as
+ * pages come in (memory grows to what the searches touch, at most the budget), then reused with the CLOCK
  * algorithm: no allocation per page (a first version that copied every page into a new array spent more in
  * garbage collection than it saved in reads once the index no longer fit).
  */
 export class PageCache {
-  private readonly slab: Uint8Array;
+  private readonly segments: Uint8Array[] = [];
+  private readonly slotsPerSegment: number;
   private readonly slotCount: number;
+  /** Slots handed out so far (the cache fills them in order before it starts evicting). */
+  private usedSlots = 0;
   /** Per slot: the page it holds (directory and page index), a view of its bytes, and a recently-used bit. */
   private readonly owners: (PageDirectory | undefined)[];
   private readonly ownerPages: Int32Array;
@@ -208,16 +215,23 @@ export class PageCache {
     readonly slotBytes = 8192,
   ) {
     this.slotCount = Math.max(0, Math.floor(maxBytes / slotBytes));
-    this.slab = new Uint8Array(this.slotCount * slotBytes);
+    this.slotsPerSegment = Math.max(1, Math.floor(segmentBytes / slotBytes));
     this.owners = new Array<PageDirectory | undefined>(this.slotCount);
     this.ownerPages = new Int32Array(this.slotCount);
     this.views = new Array<Uint8Array | undefined>(this.slotCount);
     this.referenced = new Uint8Array(this.slotCount);
   }
 
+  /** Bytes of slot memory allocated so far. */
+  get allocatedBytes(): number {
+    return this.segments.reduce((sum, segment) => sum + segment.byteLength, 0);
+  }
+
   get(directory: PageDirectory, index: number): Uint8Array | undefined {
     const slot = directory.cachedSlots[index];
-    if (slot === undefined || slot < 0 || this.owners[slot] !== directory) return undefined;
+    if (slot === undefined || slot < 0 || slot >= this.slotCount) return undefined;
+    // Directories are shared by the caches of every handle of a process: the slot must be this cache's, too.
+    if (this.owners[slot] !== directory || this.ownerPages[slot] !== index) return undefined;
     this.referenced[slot] = 1;
     return this.views[slot];
   }
@@ -225,23 +239,34 @@ export class PageCache {
   /** Copies `page` (which may be a transient buffer) into the cache; returns the cached bytes, or `page` itself. */
   put(directory: PageDirectory, index: number, page: Uint8Array): Uint8Array {
     if (this.slotCount === 0 || page.length > this.slotBytes) return page;
-    // CLOCK: pass over slots used since the last pass, clearing their bit; take the first unused one.
-    while (this.referenced[this.hand] === 1) {
-      this.referenced[this.hand] = 0;
-      this.hand = this.hand + 1 === this.slotCount ? 0 : this.hand + 1;
-    }
-    const slot = this.hand;
-    this.hand = slot + 1 === this.slotCount ? 0 : slot + 1;
+    const slot = this.usedSlots < this.slotCount ? this.usedSlots++ : this.evict();
     const previous = this.owners[slot];
-    if (previous !== undefined) previous.cachedSlots[this.ownerPages[slot]!] = -1;
-    const start = slot * this.slotBytes;
-    this.slab.set(page, start);
-    const view = this.slab.subarray(start, start + page.length);
+    if (previous !== undefined && previous.cachedSlots[this.ownerPages[slot]!] === slot) previous.cachedSlots[this.ownerPages[slot]!] = -1;
+    const segment = Math.floor(slot / this.slotsPerSegment);
+    if (segment === this.segments.length) {
+      const slots = Math.min(this.slotsPerSegment, this.slotCount - segment * this.slotsPerSegment);
+      this.segments.push(new Uint8Array(slots * this.slotBytes));
+    }
+    const start = (slot - segment * this.slotsPerSegment) * this.slotBytes;
+    const bytes = this.segments[segment]!;
+    bytes.set(page, start);
+    const view = bytes.subarray(start, start + page.length);
     this.owners[slot] = directory;
     this.ownerPages[slot] = index;
     this.views[slot] = view;
     this.referenced[slot] = 1;
     directory.cachedSlots[index] = slot;
     return view;
+  }
+
+  /** CLOCK: pass over slots used since the last pass, clearing their bit; the first unused one is taken. */
+  private evict(): number {
+    while (this.referenced[this.hand] === 1) {
+      this.referenced[this.hand] = 0;
+      this.hand = this.hand + 1 === this.slotCount ? 0 : this.hand + 1;
+    }
+    const slot = this.hand;
+    this.hand = slot + 1 === this.slotCount ? 0 : slot + 1;
+    return slot;
   }
 }

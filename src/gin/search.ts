@@ -79,10 +79,10 @@ export interface IndexMatches {
 }
 
 /**
- * Page cache of a searcher when none is given: none. Measured on the 20 Mbp workload (98 MiB of pages): a cache
- * holding every page made searches about 1.45× faster, one holding two thirds of them (64 MiB) did not help, as
- * a cached page is as cold in the CPU cache as a freshly read one and only lmdb-js's call overhead is saved.
- * Worth it only when the caller can give it the whole index.
+ * Page cache of a searcher when none is given: none (a database handle gives its own, OpenOptions.indexCacheSize).
+ * Measured on the 20 Mbp workload (98 MiB of pages): a cache holding every page made searches about 1.45×
+ * faster; one holding two thirds of them (64 MiB) did not help, as a cached page is as cold in the CPU cache as a
+ * freshly read one and only lmdb-js's call and copy are saved. The cache takes memory as pages come in.
  */
 export const defaultPageCacheBytes = 0;
 

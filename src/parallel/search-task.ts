@@ -1,7 +1,8 @@
 /**
  * Index searches in worker threads: a batch of query texts against one index as the main thread's view sees it
  * (its data spaces, row id limit and deleted slots travel in an IndexSearchDescriptor). Each query's keys are
- * extracted, ams is computed with src/kmer's rule, and the best `limit` rows by shared count are returned.
+ * extracted (without the high-frequency keys of `excludedKeys`, SPEC §4), ams is computed with src/kmer's rule,
+ * and the best `limit` rows by shared count are returned.
  */
 import { KmerSearchError, SqlState } from '../errors.js';
 import {
@@ -12,9 +13,10 @@ import {
   topMatches,
   type IndexSearchSource,
 } from '../gin/index.js';
-import { actualMinScore, keyLayout, queryKeysOf, KeyExtractor, type MatchThresholds } from '../kmer/index.js';
+import { actualMinScore, keyLayout, queryKeysOf, withoutKeys, KeyExtractor, type MatchThresholds } from '../kmer/index.js';
 import { HeapBlockReader, listTableBlocks, type IndexDataReader, type StorageView } from '../storage/index.js';
 import type { WorkerPool } from './pool.js';
+import { SharedKeySet } from './shared-key-set.js';
 
 /** What a worker needs to search an index exactly as a view sees it. */
 export interface IndexSearchDescriptor {
@@ -78,6 +80,11 @@ export interface SearchBatchInput {
   readonly thresholds: MatchThresholds;
   /** Best rows kept per query. */
   readonly limit: number;
+  /**
+   * High-frequency exclusion (SPEC §4): the analysis's keys (a SharedKeySet's buffer, shared without a copy), which
+   * the index was built without. Each query is searched for Q \ H with ams = max(1, base − |H|).
+   */
+  readonly excludedKeys?: SharedArrayBuffer | null | undefined;
   /** Page cache of the searching thread (default: gin's defaultPageCacheBytes). */
   readonly pageCacheBytes?: number | undefined;
 }
@@ -101,13 +108,15 @@ export function searchBatch(reader: IndexDataReader, input: SearchBatchInput): S
     searcherCacheBytes = input.pageCacheBytes;
   }
   extractor ??= new KeyExtractor();
+  const excluded = input.excludedKeys === undefined || input.excludedKeys === null ? null : SharedKeySet.attach(input.excludedKeys);
   const offsets = new Uint32Array(input.queries.length + 1);
   const rowIds: number[] = [];
   const shared: number[] = [];
   input.queries.forEach((text, query) => {
-    const keys = queryKeysOf(source.layout, text, extractor);
+    const queryKeys = queryKeysOf(source.layout, text, extractor);
+    const keys = excluded === null ? queryKeys : withoutKeys(queryKeys, excluded);
     if (keys.count > 0) {
-      const ams = actualMinScore(input.thresholds, keys.count);
+      const ams = excluded === null ? actualMinScore(input.thresholds, keys.count) : actualMinScore(input.thresholds, queryKeys.count, queryKeys.count - keys.count);
       if (ams < 1) {
         throw new KmerSearchError(SqlState.featureNotSupported, 'an index cannot answer a search whose threshold is 0', {
           hint: 'Raise kmersearch.min_score or kmersearch.min_shared_kmer_rate.',

@@ -6,6 +6,7 @@
  */
 export { partitionRemainder, partitionRowHash } from './routing.js';
 export {
+  analysedTableIdOf,
   isPartitionedTable,
   partitionMembershipOf,
   partitionSchemeOf,

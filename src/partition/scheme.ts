@@ -47,6 +47,15 @@ export function partitionMembershipOf(table: TableRecord): PartitionMembership |
   return isRecord(membership) && typeof membership.parentId === 'number' ? (membership as unknown as PartitionMembership) : undefined;
 }
 
+/**
+ * The table whose high-frequency analyses apply to `tableId`: a partition's parent (the analysis of a partitioned
+ * table counts all its partitions and is stored under the parent's id), else the table itself.
+ */
+export function analysedTableIdOf(view: StorageView, tableId: number): number {
+  const table = view.getTable(tableId);
+  return (table === undefined ? undefined : partitionMembershipOf(table)?.parentId) ?? tableId;
+}
+
 export function isPartitionedTable(table: TableRecord): boolean {
   return partitionSchemeOf(table) !== undefined;
 }

@@ -104,3 +104,39 @@ export function formatCDoubleG(value: number, precision = 6): string {
   }
   return sign + body;
 }
+
+/**
+ * `printf("%.<precision>f", value)` as glibc prints it for finite values: the exact binary value rounded to
+ * `precision` fraction digits, exact ties to even (0.03125 → `0.0312` with precision 4, where JavaScript's
+ * toFixed gives `0.0313`). The reference prints max_appearance_rate with `%.4f` in its cache validation errors.
+ */
+export function formatCDoubleFixed(value: number, precision: number): string {
+  if (Number.isNaN(value)) return 'nan';
+  const sign = value < 0 || Object.is(value, -0) ? '-' : '';
+  if (!Number.isFinite(value)) return `${sign}inf`;
+  const scale = 10n ** BigInt(precision);
+  let units = 0n;
+  if (value !== 0) {
+    float64View.setFloat64(0, Math.abs(value));
+    const high = float64View.getUint32(0);
+    const biasedExponent = (high >>> 20) & 0x7ff;
+    let mantissa = (BigInt(high & 0xfffff) << 32n) | BigInt(float64View.getUint32(4));
+    let binaryExponent = -1074;
+    if (biasedExponent !== 0) {
+      mantissa |= 1n << 52n;
+      binaryExponent = biasedExponent - 1075;
+    }
+    if (binaryExponent >= 0) {
+      units = (mantissa << BigInt(binaryExponent)) * scale;
+    } else {
+      const numerator = mantissa * scale;
+      const denominator = 1n << BigInt(-binaryExponent);
+      units = numerator / denominator;
+      const twiceRemainder = (numerator % denominator) * 2n;
+      if (twiceRemainder > denominator || (twiceRemainder === denominator && units % 2n === 1n)) units += 1n;
+    }
+  }
+  const digits = units.toString().padStart(precision + 1, '0');
+  const integerPart = digits.slice(0, digits.length - precision);
+  return precision === 0 ? `${sign}${integerPart}` : `${sign}${integerPart}.${digits.slice(digits.length - precision)}`;
+}

@@ -35,7 +35,7 @@ export {
   type SettingValue,
   type StringSettingDefinition,
 } from './definitions.js';
-export { formatCDoubleG } from './format-c.js';
+export { formatCDoubleFixed, formatCDoubleG } from './format-c.js';
 export { HIGH_FREQUENCY_CACHE_CLEARED_WARNING, highFrequencyCacheClearedNotice } from './high-frequency-warning.js';
 export { type Notice, type NoticeSeverity, severityLevel } from './notice.js';
 export {

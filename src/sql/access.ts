@@ -31,7 +31,22 @@ function callsWritingFunction(node: unknown): boolean {
   return Object.values(node).some(callsWritingFunction);
 }
 
+/**
+ * Access modes of statements already seen: syntax trees are frozen and the handle's statement cache hands the
+ * same tree to every run of a text, so a search loop walks its tree for nextval/setval once, not per statement.
+ */
+const knownModes = new WeakMap<ast.Statement, AccessMode>();
+
 export function accessModeOf(statement: ast.Statement): AccessMode {
+  let mode = knownModes.get(statement);
+  if (mode === undefined) {
+    mode = findAccessMode(statement);
+    knownModes.set(statement, mode);
+  }
+  return mode;
+}
+
+function findAccessMode(statement: ast.Statement): AccessMode {
   switch (statement.kind) {
     case 'insert':
     case 'update':

@@ -19,6 +19,7 @@ import { IndexMaintenance } from './executor/index-maintenance.js';
 import { IndexWorkspace } from './executor/index-workspace.js';
 import { PlanCompiler } from './executor/operators.js';
 import { Cancellation, EventLoopTurns, type Runtime } from './executor/runtime.js';
+import { HighFrequencyState } from './high-frequency.js';
 import { toResultNotice } from './notices.js';
 import type { PlanningContext } from './planner.js';
 import { ViewRelations } from './relations.js';
@@ -42,20 +43,23 @@ export class Connection {
   private readonly databaseName: string | undefined;
   /** The handle's worker pool and index searcher. */
   private readonly indexes: IndexWorkspace;
+  /** The handle's high-frequency caches and its once-per-handle analysis WARNING. */
+  private readonly highFrequency: HighFrequencyState;
 
   constructor(
     storage: StorageEngine,
     private readonly catalog: FunctionCatalog,
-    options: { readonly indexCacheSize?: number | undefined } = {},
+    options: { readonly indexCacheSize: number },
   ) {
     this.session = new Session({
       extractQueryKeys: (text, layout) => queryKeysOf(layout, text, this.queryExtractor),
       keyLayout,
     });
     this.settings = this.session.settings;
+    this.highFrequency = new HighFrequencyState(this.settings);
     this.transaction = new TransactionState(storage);
     this.databaseName = storage.temporary ? undefined : basename(storage.path);
-    this.indexes = new IndexWorkspace(storage, options.indexCacheSize ?? 0);
+    this.indexes = new IndexWorkspace(storage, options.indexCacheSize);
   }
 
   /** Runs one statement. `source` is the text the statement's locations point into. */
@@ -87,6 +91,7 @@ export class Connection {
     try {
       this.transaction.close();
       this.session.dispose();
+      this.highFrequency.dispose();
     } finally {
       await this.indexes.close();
     }
@@ -121,6 +126,7 @@ export class Connection {
         notice,
         checkCancelled,
         databaseName: this.databaseName,
+        highFrequency: this.highFrequency,
         actionResults: new Map(),
       };
       const runtime: Runtime = {
@@ -135,13 +141,15 @@ export class Connection {
         cancellation,
         eventLoop: new EventLoopTurns(),
         indexes: this.indexes,
-        indexMaintenance: new IndexMaintenance(),
+        indexMaintenance: new IndexMaintenance(this.highFrequency),
         prefetchedSearches: new Map(),
       };
       const view = access.view;
+      const highFrequency = this.highFrequency;
       const planning: PlanningContext = {
         indexesOf: (tableId) => view.listIndexes(tableId),
         partitionsOf: (table) => partitionsOf(view, table),
+        excludingAnalysisId: (tableId, columnName) => highFrequency.excludingAnalysis(view, tableId, columnName, undefined)?.analysisId,
         settings: this.settings,
       };
       const context: StatementContext = {

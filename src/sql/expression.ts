@@ -5,7 +5,8 @@
  * logic, CASE takes the first WHEN that is true (not NULL).
  */
 import { KmerSearchError, SqlState } from '../errors.js';
-import type { BoundExpression, BoundQuery, BoundSubquery, Row } from './binder/bound.js';
+import type { BoundExpression, BoundQuery, BoundSubquery, Row, TableColumn } from './binder/bound.js';
+import type { FunctionContext } from './functions/contract.js';
 import { type Environment, environmentWithOuterRow } from './executor/runtime.js';
 import { compileLikePattern, type LikeMatcher } from './executor/like.js';
 import type { Notice as SettingsNotice } from '../settings/index.js';
@@ -19,6 +20,25 @@ export type SubqueryRunner = (query: BoundQuery) => (environment: Environment) =
 
 function internal(message: string): KmerSearchError {
   return new KmerSearchError(SqlState.internalError, message);
+}
+
+const statementContext = (environment: Environment): FunctionContext => environment.runtime.functionContext;
+
+/**
+ * The statement's function context with `argumentColumn` added, one per statement for this call site (its memo
+ * lives as long as the statement).
+ */
+function argumentContext(column: TableColumn): (environment: Environment) => FunctionContext {
+  let base: FunctionContext | undefined;
+  let derived: FunctionContext | undefined;
+  return (environment) => {
+    const current = environment.runtime.functionContext;
+    if (current !== base || derived === undefined) {
+      base = current;
+      derived = { ...current, argumentColumn: { tableId: column.tableId, columnName: column.columnName, memo: new Map() } };
+    }
+    return derived;
+  };
 }
 
 export function compileExpression(expression: BoundExpression, runSubquery: SubqueryRunner): Evaluator {
@@ -63,6 +83,7 @@ export function compileExpression(expression: BoundExpression, runSubquery: Subq
       const args = expression.arguments.map(compile);
       const fn = expression.function;
       const strict = fn.strict;
+      const contextOf = expression.argumentColumn === undefined ? statementContext : argumentContext(expression.argumentColumn);
       if (fn.callTyping === 'coalesce') {
         // COALESCE evaluates its arguments only until one is not NULL (`COALESCE(1, 1/0)` is 1).
         return (row, environment) => {
@@ -80,7 +101,7 @@ export function compileExpression(expression: BoundExpression, runSubquery: Subq
           if (value === null && strict) return null;
           values[index] = value;
         }
-        return fn.evaluate(values, environment.runtime.functionContext);
+        return fn.evaluate(values, contextOf(environment));
       };
     }
     case 'sessionFunction': {

@@ -5,10 +5,14 @@
  *
  * An index may answer only when it returns exactly the rows of the sequential evaluation:
  *  - its recorded settings equal the session's (kmersearch-index.ts), so its keys are the keys `=%` compares;
- *  - the threshold ams is at least 1: with `min_score = 0` and `min_shared_kmer_rate = 0` every row matches,
- *    also rows sharing no key, which an index cannot return (F4). Both settings are known when planning, and
- *    ams ≥ 1 follows from either being positive for any query with keys (a query without keys matches nothing on
- *    either path). Planning evaluates nothing and touches no cache (F14).
+ *  - built with preclude_highfreq_kmer, it left out the keys of the analysis `=%` now excludes (the current
+ *    analysis of (table, column, k, b), or none both then and now): an index whose analysis was replaced or
+ *    undone is stale until REINDEX (F7);
+ *  - the threshold ams is at least 1: with `min_score = 0` and `min_shared_kmer_rate = 0` and no exclusion every
+ *    row matches, also rows sharing no key, which an index cannot return (F4). Both settings are known when
+ *    planning, and ams ≥ 1 follows from either being positive for any query with keys (a query without keys
+ *    matches nothing on either path); with exclusion ams = max(1, …) always. Planning evaluates nothing and
+ *    touches no cache (F14); it reads which analysis is current from the catalog.
  * There is no cost model: an index that may answer is used, unless `enable_bitmapscan` is off while
  * `enable_seqscan` is on (PostgreSQL then prefers the enabled path; GIN has no plain index scans, so
  * `enable_indexscan` changes nothing). When no index may answer, the sequential scan carries notes that EXPLAIN
@@ -22,7 +26,7 @@
 import type * as ast from './ast.js';
 import type { BoundColumn, BoundExpression, BoundTableSource } from './binder/bound.js';
 import { childrenOf, mapChildren } from './binder/walk.js';
-import { isKmersearchIndex, recordedSettingsOf, settingDifferences } from './kmersearch-index.js';
+import { analysisDifference, isKmersearchIndex, recordedSettingsOf, settingDifferences } from './kmersearch-index.js';
 import type { BitmapHeapScanNode, IndexCondition, PlanFilter, PlanNode, SeqScanNode } from './plan.js';
 import type { Settings } from '../settings/index.js';
 import type { IndexRecord, TableRecord } from '../storage/index.js';
@@ -34,11 +38,21 @@ export interface PlanningContext {
   indexesOf(tableId: number): readonly IndexRecord[];
   /** The partitions of a partitioned table in remainder order (src/partition). */
   partitionsOf(table: TableRecord): readonly TableRecord[];
+  /**
+   * The analysis whose keys `=%` on (table, column) excludes under the current settings (SPEC §4: preclude on and
+   * an analysis of (table, column, k, b)), or undefined for no exclusion. Reads the catalog only, no cache.
+   */
+  excludingAnalysisId(tableId: number, columnName: string): number | undefined;
   readonly settings: Settings | undefined;
 }
 
 /** Planning without indexes (e.g. for statements that only ever read everything). */
-export const sequentialPlanning: PlanningContext = Object.freeze({ indexesOf: () => [], partitionsOf: () => [], settings: undefined });
+export const sequentialPlanning: PlanningContext = Object.freeze({
+  indexesOf: () => [],
+  partitionsOf: () => [],
+  excludingAnalysisId: () => undefined,
+  settings: undefined,
+});
 
 interface Conjunct {
   readonly condition: BoundExpression;
@@ -103,7 +117,10 @@ export function zeroThresholdNote(indexName: string): string {
   return `Index ${indexName} not used: kmersearch.min_score = 0 and kmersearch.min_shared_kmer_rate = 0 also match rows sharing no k-mer`;
 }
 
-/** The note EXPLAIN prints for an index whose recorded settings differ from the session's (F7). */
+/**
+ * The note EXPLAIN prints for an index whose recorded settings differ from the session's, or that left out the keys
+ * of another high-frequency analysis than the current one (F7).
+ */
 export function settingsNote(indexName: string, differences: readonly string[]): string {
   return `Index ${indexName} not used: built with ${differences.join(', ')}`;
 }
@@ -126,14 +143,24 @@ export function planKmersearchAccess(
   const notes = new Map<string, string>();
   for (const [position, match] of matches.entries()) {
     if (match === undefined) continue;
+    const columnName = source.table.columns[match.columnIndex]?.name ?? '';
+    let excluding: { readonly analysisId: number | undefined } | undefined;
     for (const index of indexes) {
       if (index.columnIndex !== match.columnIndex) continue;
-      const differences = settingDifferences(recordedSettingsOf(index), settings);
+      const recorded = recordedSettingsOf(index);
+      const differences = settingDifferences(recorded, settings);
       if (differences.length > 0) {
         notes.set(index.name, settingsNote(index.name, differences));
         continue;
       }
-      if (settings.minScore === 0 && settings.minSharedKmerRate === 0) {
+      excluding ??= { analysisId: planning.excludingAnalysisId(source.table.id, columnName) };
+      const analysis = analysisDifference(recorded, excluding.analysisId);
+      if (analysis !== undefined) {
+        notes.set(index.name, settingsNote(index.name, [analysis]));
+        continue;
+      }
+      // With exclusion ams = max(1, …) ≥ 1, so the index answers even with both thresholds 0.
+      if (excluding.analysisId === undefined && settings.minScore === 0 && settings.minSharedKmerRate === 0) {
         notes.set(index.name, zeroThresholdNote(index.name));
         continue;
       }

@@ -1,8 +1,8 @@
 /**
  * What the SQL layer knows about a kmersearch GIN index: its operator class (which DNA type it indexes and how
  * wide its stored keys are), the settings it recorded when it was built (deviation F7: CREATE INDEX and REINDEX
- * record k, b, max_appearance_rate, max_appearance_nrow and preclude_highfreq_kmer, and every later insert
- * extracts with them), and whether those settings equal the session's — the condition under which a query may
+ * record k, b, max_appearance_rate, max_appearance_nrow and preclude_highfreq_kmer — with preclude on, also the
+ * analysis whose keys the build left out — and every later insert extracts with them), and whether those settings equal the session's — the condition under which a query may
  * use it (reference core §3.7, analysis §6: equal k, b, nrow and preclude, |rate − rate'| ≤ 0.0001).
  *
  * The recorded settings live in the index's catalog record (src/gin's GinIndexOptions.settings), so they are
@@ -45,6 +45,12 @@ export interface RecordedIndexSettings {
   readonly maxAppearanceRate: number;
   readonly maxAppearanceNrow: number;
   readonly precludeHighfreqKmer: boolean;
+  /**
+   * Built with preclude_highfreq_kmer on: the analysis whose keys it left out (F7), or undefined when there was
+   * none (then it left nothing out). The index answers queries only while this is still the current analysis of
+   * its (table, column, k, b).
+   */
+  readonly highFrequencyAnalysisId: number | undefined;
   /** `created_at`: milliseconds since the epoch (the creating transaction's now()). */
   readonly createdAt: number;
   /** GIN storage parameters: `fastupdate` and `gin_pending_list_limit` (kB), as CREATE INDEX … WITH gave them. */
@@ -52,11 +58,12 @@ export interface RecordedIndexSettings {
   readonly pendingListLimitKilobytes: number | undefined;
 }
 
-/** The session's current values of the recorded settings. */
+/** The session's current values of the recorded settings; `analysisId`: the analysis the build leaves out. */
 export function currentIndexSettings(
   settings: Settings,
   createdAt: Date,
   storage: Pick<RecordedIndexSettings, 'fastUpdate' | 'pendingListLimitKilobytes'>,
+  analysisId: number | undefined,
 ): RecordedIndexSettings {
   return Object.freeze({
     kmerSize: settings.kmerSize,
@@ -64,6 +71,7 @@ export function currentIndexSettings(
     maxAppearanceRate: settings.maxAppearanceRate,
     maxAppearanceNrow: settings.maxAppearanceRowCount,
     precludeHighfreqKmer: settings.precludeHighFrequencyKmers,
+    highFrequencyAnalysisId: settings.precludeHighFrequencyKmers ? analysisId : undefined,
     createdAt: createdAt.getTime(),
     fastUpdate: storage.fastUpdate,
     pendingListLimitKilobytes: storage.pendingListLimitKilobytes,
@@ -79,6 +87,8 @@ const recordedKeys = {
   maxAppearanceRate: 'kmersearch.max_appearance_rate',
   maxAppearanceNrow: 'kmersearch.max_appearance_nrow',
   precludeHighfreqKmer: 'kmersearch.preclude_highfreq_kmer',
+  // Not a setting: kmersearch export must not turn it into a SET line.
+  highFrequencyAnalysisId: 'highfreq_analysis_id',
   createdAt: 'created_at',
   fastUpdate: 'fastupdate',
   pendingListLimitKilobytes: 'gin_pending_list_limit',
@@ -94,6 +104,7 @@ export function indexOptionsFor(recorded: RecordedIndexSettings): Readonly<Recor
     [recordedKeys.fastUpdate]: recorded.fastUpdate,
   };
   if (recorded.pendingListLimitKilobytes !== undefined) settings[recordedKeys.pendingListLimitKilobytes] = recorded.pendingListLimitKilobytes;
+  if (recorded.highFrequencyAnalysisId !== undefined) settings[recordedKeys.highFrequencyAnalysisId] = recorded.highFrequencyAnalysisId;
   return newGinIndexOptions(recorded.kmerSize, recorded.occurrenceBits, settings) as unknown as Readonly<Record<string, unknown>>;
 }
 
@@ -106,16 +117,29 @@ export function recordedSettingsOf(index: IndexRecord): RecordedIndexSettings {
     return typeof value === 'number' ? value : fallback;
   };
   const limit = settings[recordedKeys.pendingListLimitKilobytes];
+  const analysisId = settings[recordedKeys.highFrequencyAnalysisId];
   return {
     kmerSize: options.kmerSize,
     occurrenceBits: options.occurrenceBits,
     maxAppearanceRate: numberOf(recordedKeys.maxAppearanceRate, 0.5),
     maxAppearanceNrow: numberOf(recordedKeys.maxAppearanceNrow, 0),
     precludeHighfreqKmer: settings[recordedKeys.precludeHighfreqKmer] === true,
+    highFrequencyAnalysisId: typeof analysisId === 'number' ? analysisId : undefined,
     createdAt: numberOf(recordedKeys.createdAt, 0),
     fastUpdate: settings[recordedKeys.fastUpdate] !== false,
     pendingListLimitKilobytes: typeof limit === 'number' ? limit : undefined,
   };
+}
+
+/**
+ * How the analysis an index left out differs from the one a query would exclude now (F7), for an index whose
+ * settings equal the session's: undefined when they are the same (or the index was built without preclude),
+ * else e.g. `high-frequency analysis 12 (current none)`. Stable wording: EXPLAIN prints it.
+ */
+export function analysisDifference(recorded: RecordedIndexSettings, currentAnalysisId: number | undefined): string | undefined {
+  if (!recorded.precludeHighfreqKmer || recorded.highFrequencyAnalysisId === currentAnalysisId) return undefined;
+  const name = (id: number | undefined): string => (id === undefined ? 'none' : String(id));
+  return `high-frequency analysis ${name(recorded.highFrequencyAnalysisId)} (current ${name(currentAnalysisId)})`;
 }
 
 /** The reference planner hook's tolerance for max_appearance_rate. */

@@ -5,7 +5,7 @@
  */
 import { realpathSync, mkdirSync } from 'node:fs';
 import { resolve, join } from 'node:path';
-import { open, type Database, type RootDatabase } from 'lmdb';
+import { open, type Database, type RootDatabase, type Transaction } from 'lmdb';
 import { KmerSearchError, SqlState } from '../errors.js';
 import { firstObjectId, packRecord, unpackRecord } from './catalog.js';
 import { SubDatabaseNames } from './keys.js';
@@ -32,6 +32,9 @@ export type MetaDatabase = Database<Buffer, string>;
  */
 const durableCommit: number = 3;
 
+/** `meta` key of the catalog generation (see SharedEnvironment.catalogRecords). */
+const catalogGenerationKey = 'catalog-generation';
+
 export class SharedEnvironment {
   readonly root: RootDatabase;
   readonly catalog: CatalogDatabase;
@@ -47,6 +50,12 @@ export class SharedEnvironment {
   referenceCount = 0;
   /** Set once this process has checked for orphans of a crashed writer. */
   orphanCheckDone = false;
+  /**
+   * Decoded catalog records of one catalog generation, shared by this process's snapshots (view.ts): every
+   * commit bumps the generation stored in `meta`, so records decoded under a generation stay right for every
+   * snapshot that reads the same generation, whichever process committed.
+   */
+  readonly catalogRecords: { generation: number; readonly entries: Map<string, unknown> } = { generation: -1, entries: new Map() };
 
   constructor(
     readonly path: string,
@@ -87,6 +96,20 @@ export class SharedEnvironment {
         }
       });
     }
+  }
+
+  /**
+   * The catalog generation as `transaction` (or the latest state) sees it: 0 until the first publishing commit.
+   * Bumped inside every commit's LMDB transaction (bumpCatalogGeneration), so it moves with the catalog.
+   */
+  catalogGeneration(transaction?: Transaction): number {
+    const bytes = this.meta.get(catalogGenerationKey, transaction === undefined ? undefined : { transaction });
+    return bytes === undefined ? 0 : unpackRecord<number>(bytes);
+  }
+
+  /** Inside a write transaction: the catalog changes, so snapshots from now on must not reuse older records. */
+  bumpCatalogGeneration(): void {
+    this.meta.putSync(catalogGenerationKey, packRecord(this.catalogGeneration() + 1));
   }
 
   readMeta<T>(key: string): T | undefined {

@@ -8,6 +8,7 @@ import { KmerSearchError, SqlState } from '../errors.js';
 import { isTombstoned, readBlockHeader, rowsPerBlock } from './block-codec.js';
 import {
   CatalogKeys,
+  catalogKeyString,
   catalogEntryRange,
   catalogKindRange,
   unpackRecord,
@@ -42,7 +43,11 @@ export interface HeapReader {
   blocks(fromBlock?: number): Iterable<HeapBlock>;
   /** Numbers of the stored blocks that hold visible rows (reads keys only). */
   blockNumbers(): Iterable<number>;
-  readBlock(block: number): Uint8Array | undefined;
+  /**
+   * The bytes of a stored block. `transient`: lmdb-js's reused read buffer instead of a copy, valid only until
+   * the next LMDB read on this thread — for callers that decode what they need at once (no 64 KiB allocation).
+   */
+  readBlock(block: number, transient?: boolean): Uint8Array | undefined;
   /** Deleted slots of a block (bit set = deleted), or undefined when none. */
   tombstones(block: number): Uint8Array | undefined;
 }
@@ -125,6 +130,76 @@ export class CommittedCatalog implements CatalogLayer {
       entries.push({ key, value: unpackRecord<unknown>(value) });
     }
     return entries;
+  }
+}
+
+/** Freezes a decoded record and everything in it: cached records are shared by every snapshot of a generation. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+/** Cached lookups per generation, misses included (a catalog is small; names asked for that do not exist are not). */
+const maxCachedCatalogLookups = 10_000;
+
+function remember(records: Map<string, unknown>, name: string, value: unknown): void {
+  if (records.size >= maxCachedCatalogLookups) records.clear();
+  records.set(name, value);
+}
+
+/**
+ * A snapshot's catalog: the committed catalog as its LMDB read transaction sees it, with decoded records taken
+ * from (and added to) the process's record cache of the snapshot's catalog generation (SharedEnvironment
+ * .catalogRecords). A statement's binder, planner and executor read the same table and index records many times,
+ * and a search loop reads them in every statement; msgpack decoding them each time was about a tenth of a small
+ * statement. The generation is read in the snapshot's own transaction, so a snapshot never sees records of
+ * another catalog state, whichever process committed it. Sequence states (`nextval` writes them outside any
+ * commit) are never cached.
+ */
+class SnapshotCatalog implements CatalogLayer {
+  private generation: number | undefined;
+
+  constructor(
+    private readonly environment: SharedEnvironment,
+    private readonly transaction: Transaction,
+    private readonly committed: CommittedCatalog,
+  ) {}
+
+  /** The shared records of this snapshot's generation, or undefined when the cache holds a newer one. */
+  private records(): Map<string, unknown> | undefined {
+    this.generation ??= this.environment.catalogGeneration(this.transaction);
+    const cache = this.environment.catalogRecords;
+    if (cache.generation === this.generation) return cache.entries;
+    if (cache.generation > this.generation) return undefined;
+    cache.generation = this.generation;
+    cache.entries.clear();
+    return cache.entries;
+  }
+
+  get(key: CatalogKey): unknown {
+    const records = key[0] === 'sequence-state' ? undefined : this.records();
+    if (records === undefined) return this.committed.get(key);
+    const name = catalogKeyString(key);
+    if (records.has(name)) return records.get(name);
+    const value = deepFreeze(this.committed.get(key));
+    remember(records, name, value);
+    return value;
+  }
+
+  range(start: CatalogKey, end: CatalogKey): { key: CatalogKey; value: unknown }[] {
+    const records = start[0] === 'sequence-state' || start[0] !== end[0] ? undefined : this.records();
+    if (records === undefined) return this.committed.range(start, end);
+    const name = `${catalogKeyString(start)}..${catalogKeyString(end)}`;
+    let entries = records.get(name) as { key: CatalogKey; value: unknown }[] | undefined;
+    if (entries === undefined) {
+      entries = deepFreeze(this.committed.range(start, end));
+      remember(records, name, entries);
+    }
+    // A copy: callers may sort or filter what they get.
+    return entries.slice();
   }
 }
 
@@ -297,9 +372,12 @@ export class LmdbHeapReader implements HeapReader {
     }
   }
 
-  readBlock(block: number): Uint8Array | undefined {
+  readBlock(block: number, transient = false): Uint8Array | undefined {
     if (block * rowsPerBlock >= this.rowIdLimit) return undefined;
-    return this.environment.heap.get(heapKey(this.storageId, block), this.options);
+    if (!transient) return this.environment.heap.get(heapKey(this.storageId, block), this.options);
+    const value = (this.environment.heap as unknown as FastBinaryGet).getBinaryFast(heapKey(this.storageId, block), this.options);
+    // As in readIndexEntry: a view of exactly the value (the reused buffer's `length` is overridden).
+    return value === undefined ? undefined : value.subarray(0, value.length);
   }
 
   tombstones(block: number): Uint8Array | undefined {
@@ -348,7 +426,7 @@ export class Snapshot extends CatalogViewBase implements StorageView, Disposable
     private readonly onClose: (snapshot: Snapshot) => void,
   ) {
     super();
-    this.catalog = new CommittedCatalog(environment, transaction);
+    this.catalog = new SnapshotCatalog(environment, transaction, new CommittedCatalog(environment, transaction));
     this.indexData = new LmdbIndexDataReader(environment, transaction);
   }
 

@@ -917,6 +917,8 @@ export class WriteTransaction extends CatalogViewBase implements StorageView {
   /** The commit's LMDB work: catalog changes, table counters, tombstones, unique entries, sequences. */
   private publish(): void {
     const catalog = this.environment.catalog;
+    // Table records change with every published write (row counters), so every commit is a new generation.
+    this.environment.bumpCatalogGeneration();
     for (const { key, value } of this.layer.changes.values()) {
       if (value === undefined) catalog.removeSync(key as (string | number)[]);
       else catalog.putSync(key as (string | number)[], packRecord(value));

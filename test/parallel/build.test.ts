@@ -4,7 +4,7 @@ import type { DnaValue } from '../../src/dna/types.js';
 import { KmerSearchError } from '../../src/errors.js';
 import { GinSearcher, addPendingRows, openIndexSearch, spaceEnd, spaceStart, type RunSource } from '../../src/gin/index.js';
 import { IndexBuilder } from '../../src/gin/index.js';
-import { keyLayout, storedKeysOf, toSortedKeys } from '../../src/kmer/index.js';
+import { actualMinScore, keyLayout, queryKeysOf, storedKeysOf, toSortedKeys, withoutKeys } from '../../src/kmer/index.js';
 import {
   SharedKeySet,
   WorkerPool,
@@ -212,6 +212,42 @@ describe('index builds on worker threads', () => {
     const inThread = await searchQueries(null, 0, input);
     expect(inThread.rowIds.length).toBeGreaterThan(30);
     for (const workers of [1, 2]) expect(await searchQueries(pool, workers, input, { batchSize: 7 })).toEqual(inThread);
+  });
+
+  it('searches without the excluded keys (SPEC §4: Q \\ H, ams = max(1, base − |H|)) on workers as in the thread', async () => {
+    const { model } = await seedTable(300, 150);
+    const layout = keyLayout(9, 2);
+    // Every third key of the first rows' keys is "high-frequency"; the index is built without them.
+    const keysOfRow = (row: number): number[] => {
+      const keys = storedKeysOf(layout, model.get(row)!);
+      return keys.wide ? [] : [...keys.values];
+    };
+    const pooled = [...new Set([0, 1, 2, 3].flatMap(keysOfRow))].filter((_, position) => position % 3 === 0);
+    const excluded = SharedKeySet.from(toSortedKeys({ layout, wide: false, count: pooled.length, values: Float64Array.from(pooled) }));
+    const write = await engine.beginWrite();
+    const index = createKmerIndex(write, write.getTable('sequences')!, layout.kmerSize, layout.occurrenceBits);
+    await buildIndex(write, index.id, options({ excludedKeys: excluded }));
+    write.commit();
+    const texts = Array.from({ length: 20 }, (_, position) => randomBases(150, (position % 6) + 1).slice(position * 3, position * 3 + 40));
+    const snapshot = engine.beginRead();
+    const descriptor = describeIndexSearch(snapshot, index.id);
+    snapshot.close();
+    const thresholds = { minScore: 0, minSharedKmerRate: 0.5 };
+    const input = { databasePath: engine.path, index: descriptor, queries: texts, thresholds, limit: 4, excludedKeys: excluded.buffer };
+    const inThread = await searchQueries(null, 0, input);
+    expect(await searchQueries(pool, 2, input, { batchSize: 3 })).toEqual(inThread);
+    texts.forEach((text, query) => {
+      const queryKeys = queryKeysOf(layout, text);
+      const searched = withoutKeys(queryKeys, excluded);
+      const ams = actualMinScore(thresholds, queryKeys.count, queryKeys.count - searched.count);
+      const best = bruteForce(model, layout, searched, ams)
+        .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+        .slice(0, 4);
+      const from = inThread.offsets[query]!;
+      const to = inThread.offsets[query + 1]!;
+      expect([...inThread.rowIds.subarray(from, to)].map((rowId, at) => [rowId, inThread.shared[from + at]!])).toEqual(best);
+    });
+    expect(inThread.rowIds.length).toBeGreaterThan(20);
   });
 });
 

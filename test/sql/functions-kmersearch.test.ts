@@ -217,6 +217,7 @@ describe('=% (SPEC §4, core §3.3)', () => {
     const highFrequency = new Set([0b0000_0101, 0b1010_1111]); // AACC and GGTT as k-mer values (b = 0)
     const exclusion: HighFrequencyExclusion = {
       identity: 'test analysis',
+      analysisId: 1,
       has: (keys, index) => !keys.wide && highFrequency.has(keys.values[index] ?? -1),
     };
     // H = {AACC, GGTT}: shared = |{ACCG, CCGG}| = 2, ams = max(1, 5 − 2) = 3 → no match.

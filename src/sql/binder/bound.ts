@@ -55,6 +55,14 @@ export interface BoundColumn {
   readonly name: string;
   readonly relationName: string;
   readonly location: number;
+  /** The base-table column it reads, when it reads one directly (not through a subquery or function). */
+  readonly tableColumn?: TableColumn | undefined;
+}
+
+/** A column of a stored table, by the table's stable id and the column's name. */
+export interface TableColumn {
+  readonly tableId: number;
+  readonly columnName: string;
 }
 
 export interface BoundCast {
@@ -84,6 +92,12 @@ export interface BoundFunction {
   readonly arguments: readonly BoundExpression[];
   /** Set when the call stands for an operator (`seq =% 'ACGT'`): what the planner looks for to use an index. */
   readonly operatorName: string | undefined;
+  /**
+   * For a function that reads it (ScalarFunction.readsArgumentColumn): the base-table column its first argument
+   * is, when it is one. `seq =% 'ACGT'` needs it for high-frequency exclusion (SPEC §4: a query on column C of
+   * table T); any other first argument leaves it undefined.
+   */
+  readonly argumentColumn?: TableColumn | undefined;
 }
 
 /**

@@ -22,7 +22,7 @@ import {
 import { leftmostLocation } from './locations.js';
 import { type Binder, type ExpressionState } from './binder.js';
 import type { BoundExpression } from './bound.js';
-import { bindFunctionCall } from './functions.js';
+import { argumentColumnOf, bindFunctionCall } from './functions.js';
 import { bindSubquery } from './subquery.js';
 import { resolveColumn } from './scope.js';
 
@@ -195,6 +195,7 @@ export function bindOperator(binder: Binder, name: string, left: BoundExpression
         function: implementation,
         arguments: Object.freeze(args),
         operatorName: name,
+        ...argumentColumnOf(implementation, args),
       });
     }
   }

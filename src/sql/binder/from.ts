@@ -71,7 +71,11 @@ function bindTable(binder: Binder, reference: ast.TableReference): BoundFrom {
     throw binder.error(SqlState.wrongObjectType, `"${relation.name}" is not a table`, relation.location);
   }
   const name = reference.alias?.name ?? table.name;
-  const columns = table.columns.map((column) => ({ name: column.name, type: columnSqlType(column.type) }));
+  const columns = table.columns.map((column) => ({
+    name: column.name,
+    type: columnSqlType(column.type),
+    tableColumn: Object.freeze({ tableId: table.id, columnName: column.name }),
+  }));
   const item: BoundFromItem = Object.freeze({ kind: 'table', table, alias: reference.alias?.name, width: columns.length });
   return { item, entries: [{ name, columns: renamed(binder, columns, reference.alias, name), offset: 0 }] };
 }

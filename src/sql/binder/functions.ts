@@ -6,12 +6,12 @@
  */
 import { SqlState } from '../../errors.js';
 import type * as ast from '../ast.js';
-import type { SqlFunction } from '../functions/contract.js';
+import type { ScalarFunction, SqlFunction } from '../functions/contract.js';
 import { resolveFunctionCall } from '../functions/index.js';
 import { type AggregateName, type SqlType, resolveAggregate, sqlTypes } from '../types.js';
 import { leftmostLocation } from './locations.js';
 import type { Binder, ExpressionState } from './binder.js';
-import type { BoundAggregate, BoundExpression, BoundOrdering, SessionFunctionName } from './bound.js';
+import type { BoundAggregate, BoundExpression, BoundOrdering, SessionFunctionName, TableColumn } from './bound.js';
 import { bindExpression } from './expressions.js';
 import { fingerprint } from './fingerprint.js';
 
@@ -69,6 +69,13 @@ export function bindFunctionCall(binder: Binder, call: ast.FunctionCall, state: 
   throw functionDoesNotExist(binder, name, args.map((argument) => argument.type), call.location);
 }
 
+/** `{ argumentColumn }` for a function that reads it and a first argument that is a base-table column. */
+export function argumentColumnOf(fn: ScalarFunction, args: readonly BoundExpression[]): { argumentColumn?: TableColumn } {
+  const first = args[0];
+  if (fn.readsArgumentColumn !== true || first?.kind !== 'column' || first.tableColumn === undefined) return {};
+  return { argumentColumn: first.tableColumn };
+}
+
 function bindCatalogCall(
   binder: Binder,
   name: string,
@@ -80,7 +87,14 @@ function bindCatalogCall(
   const resolved = resolveCatalogFunction(binder, name, args, locations, call.location);
   const fn = resolved.function;
   if (!fn.returnsSet) {
-    return Object.freeze({ kind: 'function', type: resolved.resultType, function: fn, arguments: resolved.arguments, operatorName: undefined });
+    return Object.freeze({
+      kind: 'function',
+      type: resolved.resultType,
+      function: fn,
+      arguments: resolved.arguments,
+      operatorName: undefined,
+      ...argumentColumnOf(fn, resolved.arguments),
+    });
   }
   if (!state.topOfTarget) {
     throw binder.error(

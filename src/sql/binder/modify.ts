@@ -91,7 +91,11 @@ function leftmostOf(expression: ast.Expression | undefined): number | undefined 
 function tableScope(table: TableRecord, alias: string | undefined): Scope {
   const entry: RangeEntry = {
     name: alias ?? table.name,
-    columns: table.columns.map((column) => ({ name: column.name, type: columnSqlType(column.type) })),
+    columns: table.columns.map((column) => ({
+      name: column.name,
+      type: columnSqlType(column.type),
+      tableColumn: Object.freeze({ tableId: table.id, columnName: column.name }),
+    })),
     offset: 0,
   };
   return new Scope([entry], undefined);

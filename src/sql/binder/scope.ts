@@ -6,13 +6,15 @@
  */
 import { KmerSearchError, SqlState } from '../../errors.js';
 import type { SqlType } from '../types.js';
-import type { BoundColumn } from './bound.js';
+import type { BoundColumn, TableColumn } from './bound.js';
 
 export interface ScopeColumn {
   readonly name: string;
   readonly type: SqlType;
   /** The right-hand copy of a `JOIN … USING` column: reachable only qualified, not expanded by `*`. */
   readonly mergedAway?: boolean;
+  /** Set for a column of a base table (FROM t, UPDATE t, DELETE FROM t): which table column it reads. */
+  readonly tableColumn?: TableColumn | undefined;
 }
 
 export interface RangeEntry {
@@ -49,6 +51,7 @@ function columnOf(entry: RangeEntry, columnIndex: number, levelsUp: number, loca
     name: column.name,
     relationName: entry.name,
     location,
+    ...(column.tableColumn === undefined ? {} : { tableColumn: column.tableColumn }),
   });
 }
 

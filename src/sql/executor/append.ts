@@ -63,7 +63,7 @@ export async function prefetchPartitionSearches(context: StatementContext, plan:
     const environment = topEnvironment(context);
     const planned = (scans as readonly BitmapHeapScanNode[]).map((scan) => {
       const text = context.compiler.expression(scan.indexCondition.query)([], environment);
-      return { scan, text, plan: planIndexSearch(runtime, text) };
+      return { scan, text, plan: planIndexSearch(runtime, scan, text) };
     });
     const pool = await runtime.indexes.workerPool(settings.maxParallelWorkers);
     const thresholds = { minScore: settings.minScore, minSharedKmerRate: settings.minSharedKmerRate };
@@ -71,15 +71,23 @@ export async function prefetchPartitionSearches(context: StatementContext, plan:
     try {
       const searched = await Promise.all(
         planned.map(async ({ scan, text, plan: search }): Promise<PrefetchedSearch> => {
-          // Workers compute the threshold from the settings alone; a scan whose threshold differs searches here.
-          if (pool === null || search.kind !== 'search' || actualMinScore(thresholds, search.queryKeys.count) !== search.ams) {
+          // Workers compute the threshold from the settings and |H| alone; a scan whose threshold differs searches here.
+          if (pool === null || search.kind !== 'search' || actualMinScore(thresholds, search.queryKeyCount, search.exclusion?.excludedKeyCount) !== search.ams) {
             return { plan: search, matches: undefined };
           }
           try {
             const found = await searchQueries(
               pool,
               1,
-              { databasePath: runtime.indexes.database.path, index: describeIndexSearch(runtime.view, scan.index.id), queries: [text as string], thresholds, limit: Number.MAX_SAFE_INTEGER },
+              {
+                databasePath: runtime.indexes.database.path,
+                index: describeIndexSearch(runtime.view, scan.index.id),
+                queries: [text as string],
+                thresholds,
+                limit: Number.MAX_SAFE_INTEGER,
+                // The worker searches Q \ H with ams = max(1, base − |H|), as the scan would here (SPEC §4).
+                excludedKeys: search.exclusion?.keys.buffer ?? null,
+              },
               { batchSize: 1, signal: abort.signal },
             );
             // Best first from the worker; the scan reads rows in row id order.

@@ -8,7 +8,7 @@
  */
 import { KmerSearchError, SqlState, asKmerSearchError } from '../../errors.js';
 import type { BuildResources } from '../../gin/index.js';
-import { buildIndex, type ExtractKeysTestHooks, type IndexBuildReport } from '../../parallel/index.js';
+import { buildIndex, type ExtractKeysTestHooks, type IndexBuildReport, type SharedKeySet } from '../../parallel/index.js';
 import type { IndexRecord, WriteTransaction } from '../../storage/index.js';
 import type { StatementContext } from './context.js';
 
@@ -37,11 +37,15 @@ function buildFailure(context: StatementContext, index: IndexRecord, error: unkn
   });
 }
 
-/** (Re)builds the pages of `index` from its table as `write` sees it, with the index's recorded k and b. */
+/**
+ * (Re)builds the pages of `index` from its table as `write` sees it, with the index's recorded k and b, leaving
+ * out `excludedKeys` (the high-frequency keys of the analysis the index records).
+ */
 export async function runIndexBuild(
   context: StatementContext,
   write: WriteTransaction,
   index: IndexRecord,
+  excludedKeys: SharedKeySet | undefined,
   schedule: {
     /** Worker threads for this build instead of `max_parallel_maintenance_workers` (partition-parallel builds). */
     readonly workers?: number;
@@ -63,6 +67,7 @@ export async function runIndexBuild(
       pool,
       workers,
       memoryBudgetBytes: memoryBudgetBytes(context),
+      excludedKeys,
       signal: abort.signal,
       testHooks: indexBuildTestHooks.current,
       mergeTurn: schedule.mergeTurn,

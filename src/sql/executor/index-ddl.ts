@@ -9,9 +9,13 @@
  * against them. The build runs in worker threads (index-build.ts); the index, its recorded settings (the rows of
  * kmersearch_index_info) and its pages appear with the statement's commit or not at all.
  *
- * REINDEX rebuilds with the current settings and records them (F7). DROP INDEX follows PostgreSQL's texts.
+ * With preclude_highfreq_kmer on, a build leaves out the keys of the analysis of (table, column, k, b) and the
+ * index records that analysis (F5, F7); without an analysis it leaves nothing out and the reference's WARNING goes
+ * out once per handle. REINDEX rebuilds with the current settings and analysis and records them (F7). DROP INDEX
+ * follows PostgreSQL's texts.
  */
 import { SqlState } from '../../errors.js';
+import type { AnalysisRecord } from '../../analysis/index.js';
 import { checkOperatorClassWidth } from '../../kmer/index.js';
 import { isPartitionedTable, partitionsOf } from '../../partition/index.js';
 import { parsePostgresBoolean } from '../../settings/index.js';
@@ -39,9 +43,6 @@ const pendingListLimitRange = { minimum: 64, maximum: 2147483647 } as const;
 
 const noDefaultOperatorClassHint =
   'You must specify an operator class for the index or define a default operator class for the data type.';
-
-const analysisMissingHint =
-  'Run kmersearch_perform_highfreq_analysis() before creating index with preclude_highfreq_kmer=true, or load existing analysis with kmersearch_highfreq_kmer_cache_load().';
 
 /** PostgreSQL's error for CREATE INDEX on something that is not a table (errdetail_relkind_not_supported). */
 function notIndexable(context: StatementContext, relation: ast.RelationName, entry: RelationEntry) {
@@ -110,19 +111,21 @@ function requireTableEntry(context: StatementContext, write: WriteTransaction, r
   return { entry };
 }
 
-/** The reference's WARNING when an index is built with preclude_highfreq_kmer and no analysis (once per handle). */
-function warnAboutMissingAnalysis(context: StatementContext, table: TableRecord): void {
-  const settings = context.settings;
-  const workspace = context.runtime.indexes;
-  // The reference checks while extracting the first row, so an empty table does not warn.
-  if (!settings.precludeHighFrequencyKmers || workspace.analysisWarningGiven || table.liveRowCount === 0) return;
-  workspace.analysisWarningGiven = true;
-  context.notice({
-    severity: 'WARNING',
-    code: SqlState.warning,
-    message: `No high-frequency k-mer analysis found for kmer_size=${settings.kmerSize}, occur_bitlen=${settings.occurrenceBits}`,
-    hint: analysisMissingHint,
-  });
+/**
+ * The analysis a build of an index on (table, column) leaves out under the current settings (F5, F7): with
+ * preclude_highfreq_kmer on, the analysis of (table, column, k, b); without one, the reference's WARNING (once per
+ * handle; the reference checks while extracting the first row, so an empty table does not warn).
+ */
+function excludedAnalysis(context: StatementContext, write: WriteTransaction, table: TableRecord, columnName: string): AnalysisRecord | undefined {
+  const highFrequency = context.runtime.functionContext.highFrequency;
+  if (highFrequency === undefined) return undefined;
+  return highFrequency.excludingAnalysis(write, table.id, columnName, table.liveRowCount === 0 ? undefined : (notice) => context.notice(notice));
+}
+
+/** Builds the pages of `index` (whose options record `analysis`), leaving out the analysis's keys. */
+async function buildLeavingOut(context: StatementContext, write: WriteTransaction, index: IndexRecord, analysis: AnalysisRecord | undefined): Promise<void> {
+  const excludedKeys = analysis === undefined ? undefined : context.runtime.functionContext.highFrequency?.keysOf(write, analysis);
+  await runIndexBuild(context, write, index, excludedKeys);
 }
 
 export async function executeCreateIndex(context: StatementContext, statement: ast.CreateIndexStatement): Promise<StatementOutcome> {
@@ -201,8 +204,8 @@ export async function executeCreateIndex(context: StatementContext, statement: a
   }
   const settings = context.settings;
   checkOperatorClassWidth(operatorClass.storageClass, settings.kmerSize, settings.occurrenceBits);
-  warnAboutMissingAnalysis(context, table);
-  const recorded = currentIndexSettings(settings, context.runtime.transactionTimestamp, storage);
+  const analysis = excludedAnalysis(context, write, table, columnName);
+  const recorded = currentIndexSettings(settings, context.runtime.transactionTimestamp, storage, analysis?.analysisId);
   const index = write.createIndex({
     ...(statement.name === undefined ? {} : { name: statement.name }),
     tableId: table.id,
@@ -211,23 +214,23 @@ export async function executeCreateIndex(context: StatementContext, statement: a
     operatorClass: operatorClass.name,
     options: indexOptionsFor(recorded),
   });
-  await runIndexBuild(context, write, index);
+  await buildLeavingOut(context, write, index, analysis);
   return commandOutcome('CREATE INDEX');
 }
 
-/** Rebuilds a kmersearch index with the current settings, which it records from now on (F7). */
+/** Rebuilds a kmersearch index with the current settings and analysis, which it records from now on (F7). */
 async function rebuild(context: StatementContext, write: WriteTransaction, index: IndexRecord): Promise<void> {
   const operatorClass = kmersearchOperatorClass(index.operatorClass);
   if (operatorClass === undefined) return;
   const settings = context.settings;
   checkOperatorClassWidth(operatorClass.storageClass, settings.kmerSize, settings.occurrenceBits);
   const table = write.getTable(index.tableId);
-  if (table !== undefined) warnAboutMissingAnalysis(context, table);
+  const columnName = table?.columns[index.columnIndex]?.name;
+  const analysis = table === undefined || columnName === undefined ? undefined : excludedAnalysis(context, write, table, columnName);
   const previous = recordedSettingsOf(index);
   // created_at stays the creation time; the storage parameters stay as CREATE INDEX gave them.
-  const recorded = currentIndexSettings(settings, new Date(previous.createdAt), previous);
-  const updated = write.setIndexOptions(index.id, indexOptionsFor(recorded));
-  await runIndexBuild(context, write, updated);
+  const recorded = currentIndexSettings(settings, new Date(previous.createdAt), previous, analysis?.analysisId);
+  await buildLeavingOut(context, write, write.setIndexOptions(index.id, indexOptionsFor(recorded)), analysis);
 }
 
 export async function executeReindex(context: StatementContext, statement: ast.ReindexStatement): Promise<StatementOutcome> {

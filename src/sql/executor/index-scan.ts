@@ -9,6 +9,8 @@
  *  - otherwise Q is looked up once through the query-k-mer cache and ams once through the actual-min-score cache
  *    (the lookups one row-by-row evaluation makes, each counting one hit or miss: F14), and the index returns
  *    the rows sharing at least ams keys — a query without keys matches nothing and looks up no ams;
+ *  - with high-frequency exclusion (SPEC §4) the index is searched for Q \ H with ams = max(1, base − |H|), the
+ *    rule of the row-by-row `=%` (functions/kmersearch.ts); the index itself left H out when it was built;
  *  - the planner guarantees ams ≥ 1 (index-paths.ts); should it ever be 0, the sequential scan answers.
  *
  * Rows come in row id order (the order of the sequential scan), each with its shared count when the plan asks
@@ -17,8 +19,11 @@
 import { KmerSearchError, SqlState } from '../../errors.js';
 import { ginIndexOptions, ginKeyLayout, type IndexMatches, type IndexSearchSource, type RowFilter } from '../../gin/index.js';
 import { isAcceptedQueryText, keyLayout, type SortedKeys } from '../../kmer/index.js';
+import type { SharedKeySet } from '../../parallel/index.js';
 import { decodeBlockCell, isTombstoned, rowsPerBlock, type HeapReader, type IndexRecord } from '../../storage/index.js';
 import type { Row } from '../binder/bound.js';
+import { excludedQueryOf, highFrequencyExclusionOn } from '../functions/kmersearch.js';
+import { recordedSettingsOf } from '../kmersearch-index.js';
 import type { BitmapHeapScanNode } from '../plan.js';
 import type { SqlValue } from '../types.js';
 import { PAUSE, type PlanCompiler, type RowSource } from './operators.js';
@@ -67,22 +72,49 @@ function searchSource(runtime: Runtime, index: IndexRecord, heap: HeapReader): I
 
 /**
  * What the scan does before reading rows, with its cache lookups (one query-k-mer and one actual-min-score
- * lookup, F14): nothing (NULL query, no keys), the sequential fallback (invalid text, ams < 1), or an index
- * search for `queryKeys` with threshold `ams`.
+ * lookup, F14): nothing (NULL query, no keys, every key high-frequency), the sequential fallback (invalid text,
+ * ams < 1, or an index that left out another analysis's keys than `=%` excludes now), or an index search for
+ * `searchKeys` (Q, or Q \ H under high-frequency exclusion) with threshold `ams` (max(1, base − |H|) then).
  */
 export type IndexSearchPlan =
   | { readonly kind: 'none' }
   | { readonly kind: 'sequential' }
-  | { readonly kind: 'search'; readonly queryKeys: SortedKeys; readonly ams: number };
+  | {
+      readonly kind: 'search';
+      readonly searchKeys: SortedKeys;
+      readonly ams: number;
+      /** Q's key count and |H|: what a worker recomputes the threshold from (append.ts). */
+      readonly queryKeyCount: number;
+      readonly exclusion: { readonly keys: SharedKeySet; readonly excludedKeyCount: number } | undefined;
+    };
 
-export function planIndexSearch(runtime: Runtime, text: SqlValue): IndexSearchPlan {
+export function planIndexSearch(runtime: Runtime, node: BitmapHeapScanNode, text: SqlValue): IndexSearchPlan {
   if (text === null) return { kind: 'none' };
+  const columnName = node.table.columns[node.indexCondition.columnIndex]?.name ?? '';
+  // The planner chose this index only where it left out exactly the keys `=%` excludes now (index-paths.ts);
+  // should the analysis have changed since planning (a statement that also runs it), the scan answers.
+  const exclusion = highFrequencyExclusionOn(runtime.functionContext, node.table.id, columnName);
   if (!isValidQueryText(runtime, text as string)) return { kind: 'sequential' };
+  if (exclusion?.analysisId !== recordedSettingsOf(node.index).highFrequencyAnalysisId) return { kind: 'sequential' };
   const session = runtime.functionContext.session;
   const queryKeys = session.queryKeys(text as string);
   if (queryKeys.count === 0) return { kind: 'none' };
-  const ams = session.actualMinScore(queryKeys);
-  return ams < 1 ? { kind: 'sequential' } : { kind: 'search', queryKeys, ams };
+  if (exclusion === undefined) {
+    const ams = session.actualMinScore(queryKeys);
+    return ams < 1 ? { kind: 'sequential' } : { kind: 'search', searchKeys: queryKeys, ams, queryKeyCount: queryKeys.count, exclusion: undefined };
+  }
+  const excluded = excludedQueryOf(queryKeys, exclusion);
+  const ams = session.actualMinScore(queryKeys, { identity: exclusion.identity, excludedKeyCount: excluded.excludedKeyCount });
+  // Every query key high-frequency: shared is 0 for every row, below ams ≥ 1.
+  if (excluded.searchKeys.count === 0) return { kind: 'none' };
+  if (ams < 1) return { kind: 'sequential' };
+  return {
+    kind: 'search',
+    searchKeys: excluded.searchKeys,
+    ams,
+    queryKeyCount: queryKeys.count,
+    exclusion: { keys: exclusion.keys, excludedKeyCount: excluded.excludedKeyCount },
+  };
 }
 
 /** A scan's search done ahead, in another thread (append.ts): its plan and, for a search, the rows found. */
@@ -106,11 +138,11 @@ export function compileBitmapHeapScan(node: BitmapHeapScanNode, compiler: PlanCo
   return function* (environment) {
     const runtime = environment.runtime;
     const prefetched = runtime.prefetchedSearches.get(node);
-    const search = prefetched?.plan ?? planIndexSearch(runtime, query([], environment));
+    const search = prefetched?.plan ?? planIndexSearch(runtime, node, query([], environment));
     if (search.kind === 'none') return;
     const heap = runtime.view.openHeap(tableId);
     let matches: IndexMatches | undefined;
-    if (search.kind === 'search') matches = prefetched?.matches ?? runtime.indexes.searcher.search(searchSource(runtime, index, heap), search.queryKeys, search.ams);
+    if (search.kind === 'search') matches = prefetched?.matches ?? runtime.indexes.searcher.search(searchSource(runtime, index, heap), search.searchKeys, search.ams);
     if (matches === undefined) {
       for (const emission of fallback(environment)) {
         // The fallback's rows lack the score column; no row of an invalid query can pass `=%` anyway.
@@ -123,12 +155,15 @@ export function compileBitmapHeapScan(node: BitmapHeapScanNode, compiler: PlanCo
     let rows: Row[] = [];
     let block = -1;
     let bytes: Uint8Array | undefined;
+    // Without a filter nothing reads storage between a block's read and the decoding of its cells (until the next
+    // yield, after which the block is read again), so the block can stay in lmdb-js's reused buffer.
+    const transient = filter === undefined;
     for (let position = 0; position < found.count; position++) {
       const rowId = found.rowIds[position] as number;
       // Row ids ascend: each block is read once, and only the cells the plan reads are decoded.
       if (Math.floor(rowId / rowsPerBlock) !== block) {
         block = Math.floor(rowId / rowsPerBlock);
-        bytes = heap.readBlock(block);
+        bytes = heap.readBlock(block, transient);
       }
       if (bytes === undefined) throw new KmerSearchError(SqlState.dataCorrupted, `heap block ${block} of table "${node.table.name}" is missing`);
       const slot = rowId % rowsPerBlock;
@@ -141,6 +176,8 @@ export function compileBitmapHeapScan(node: BitmapHeapScanNode, compiler: PlanCo
       if (rows.length >= fetchRows) {
         yield rows;
         rows = [];
+        // Whoever ran while this scan was suspended may have read storage: read the block again.
+        block = -1;
         runtime.checkCancelled();
         if (runtime.eventLoop.due) yield PAUSE;
       }

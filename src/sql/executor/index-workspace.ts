@@ -21,13 +21,11 @@ export class IndexWorkspace {
   private pool: WorkerPool | null = null;
   private searcherInstance: GinSearcher | undefined;
   private closed = false;
-  /** The reference warns once per session about preclude_highfreq_kmer without an analysis (core §3.6). */
-  analysisWarningGiven = false;
 
-  /** `pageCacheBytes`: index pages kept in memory across searches (0: none, src/gin's default). */
+  /** `pageCacheBytes`: index pages kept in memory across searches (OpenOptions.indexCacheSize). */
   constructor(
     readonly database: IndexDatabase,
-    private readonly pageCacheBytes = 0,
+    private readonly pageCacheBytes: number,
   ) {}
 
   /** The handle's searcher; its page cache is allocated here, on the first index scan. */

@@ -8,7 +8,7 @@
  * published by the statement's commit. It waits for worker threads, so it is a statement action
  * (statement-actions.ts): run before the query's rows are produced.
  */
-import { findAnalysis } from '../../analysis/index.js';
+import type { AnalysisRecord } from '../../analysis/index.js';
 import { KmerSearchError, SqlState } from '../../errors.js';
 import { keyLayout, optimalStorageClass } from '../../kmer/index.js';
 import { buildPartitionIndexes, isDnaColumn, partitionSchemeOf, partitionsOf, type PartitionIndexResult } from '../../partition/index.js';
@@ -33,7 +33,7 @@ function resultRecord(result: PartitionIndexResult): RecordValue {
 }
 
 /** The seed's preconditions, in its order: arguments and table, partitioned, high-frequency settings, column. */
-function checkPreconditions(context: StatementContext, write: WriteTransaction, tableName: SqlValue, columnName: SqlValue): { parent: TableRecord; columnName: string } {
+function checkPreconditions(context: StatementContext, write: WriteTransaction, tableName: SqlValue, columnName: SqlValue): { parent: TableRecord; columnName: string; analysis: AnalysisRecord | undefined } {
   if (tableName === null) throw new KmerSearchError(SqlState.nullValueNotAllowed, 'table_name must not be NULL');
   if (columnName === null) throw new KmerSearchError(SqlState.nullValueNotAllowed, 'column_name must not be NULL');
   const name = tableName as string;
@@ -45,7 +45,10 @@ function checkPreconditions(context: StatementContext, write: WriteTransaction, 
     throw new KmerSearchError(SqlState.wrongObjectType, `table "${name}" is not a partitioned table`);
   }
   const settings = context.settings;
-  if (settings.precludeHighFrequencyKmers && findAnalysis(write, parent.id, column, settings.kmerSize, settings.occurrenceBits) === undefined) {
+  // The analysis CREATE INDEX would leave out on each partition (high-frequency.ts: the parent's). No WARNING here:
+  // where CREATE INDEX warns (preclude on, no analysis), this function fails with the seed's error instead.
+  const analysis = context.runtime.functionContext.highFrequency?.excludingAnalysis(write, parent.id, column, undefined);
+  if (settings.precludeHighFrequencyKmers && analysis === undefined) {
     // SPEC §7.3: exclusion works from the stored analysis of (table, column, k, b) (the seed demanded the
     // parallel cache); without one, the seed's error.
     throw new KmerSearchError(SqlState.internalError, 'Parallel high-frequency k-mer cache not loaded or invalid', {
@@ -58,7 +61,7 @@ function checkPreconditions(context: StatementContext, write: WriteTransaction, 
   const columnIndex = parent.columns.findIndex((candidate) => candidate.name === column);
   if (columnIndex < 0) throw new KmerSearchError(SqlState.undefinedColumn, `column "${column}" does not exist`);
   if (!isDnaColumn(parent, columnIndex)) throw new KmerSearchError(SqlState.internalError, `Column '${column}' must be DNA2 or DNA4 type`);
-  return { parent, columnName: column };
+  return { parent, columnName: column, analysis };
 }
 
 /** Hands the merge phase (LMDB append-mode page writes) to one build at a time. */
@@ -78,7 +81,7 @@ function mergeTurns(): () => Promise<() => void> {
 /** `kmersearch_parallel_create_index(table, column [, tablespace])`: one result record per partition. */
 export async function parallelCreateIndex(args: readonly SqlValue[], context: StatementContext): Promise<readonly SqlValue[]> {
   const write = requireWrite(context);
-  const { parent, columnName } = checkPreconditions(context, write, args[0] ?? null, args[1] ?? null);
+  const { parent, columnName, analysis } = checkPreconditions(context, write, args[0] ?? null, args[1] ?? null);
   const tablespace = args[2] ?? null;
   if (tablespace !== null && tablespace !== '' && tablespace !== 'pg_default') {
     throw new KmerSearchError(SqlState.undefinedObject, `tablespace "${tablespace as string}" does not exist`);
@@ -89,13 +92,16 @@ export async function parallelCreateIndex(args: readonly SqlValue[], context: St
   const operatorClass = `kmersearch_${dnaType}_gin_ops_${optimalStorageClass(layout.totalBits)}`;
   const concurrency = Math.min(settings.maxParallelWorkers, settings.maxParallelMaintenanceWorkers);
   const mergeTurn = mergeTurns();
-  const recorded = currentIndexSettings(settings, context.runtime.transactionTimestamp, { fastUpdate: true, pendingListLimitKilobytes: undefined });
+  // Each partition index records the analysis it leaves out, as CREATE INDEX does (F7: stale once it is replaced).
+  const recorded = currentIndexSettings(settings, context.runtime.transactionTimestamp, { fastUpdate: true, pendingListLimitKilobytes: undefined }, analysis?.analysisId);
+  // One key set for every build, read by the worker threads without a copy.
+  const excludedKeys = analysis === undefined ? undefined : context.runtime.functionContext.highFrequency?.keysOf(write, analysis);
   const results = await buildPartitionIndexes(partitionsOf(write, parent), columnName, concurrency, async (partition, indexName) => {
     // Checked first: a failed catalog change would fail the whole transaction, not just this partition.
     if (write.findRelation(indexName) !== undefined) throw new KmerSearchError(SqlState.duplicateTable, `relation "${indexName}" already exists`);
     const index = write.createIndex({ name: indexName, tableId: partition.id, columnName, method: 'gin', operatorClass, options: indexOptionsFor(recorded) });
     try {
-      const report = await runIndexBuild(context, write, index, { workers: concurrency > 0 ? 1 : 0, mergeTurn });
+      const report = await runIndexBuild(context, write, index, excludedKeys, { workers: concurrency > 0 ? 1 : 0, mergeTurn });
       return { rowsProcessed: write.getTable(partition.id)?.liveRowCount ?? report.rows, workerPid: report.participants[0]?.threadId ?? 0 };
     } catch (error) {
       write.dropIndex(index.id);

@@ -11,6 +11,8 @@ import type { KmerSearchError } from '../../errors.js';
 import type { KeyExtractor } from '../../kmer/index.js';
 import type { Session } from '../../settings/index.js';
 import type { StorageView, WriteTransaction } from '../../storage/index.js';
+import type { TableColumn } from '../binder/bound.js';
+import type { HighFrequencyState } from '../high-frequency.js';
 import type { Notice } from '../result.js';
 import type { RelationCatalog, SqlType, SqlValue } from '../types.js';
 
@@ -38,11 +40,23 @@ export interface FunctionContext {
   checkCancelled(): void;
   /** `current_database()`; `kmersearch` when the handle does not name its database. */
   readonly databaseName?: string | undefined;
+  /** The handle's high-frequency state: loaded caches, the once-per-handle WARNING (absent without a database). */
+  readonly highFrequency?: HighFrequencyState | undefined;
+  /**
+   * For a call of a function with `readsArgumentColumn` whose first argument is a base-table column: that column,
+   * with a memo private to this call site and statement (what the function derived from the column, so that it is
+   * not looked up again for every row).
+   */
+  readonly argumentColumn?: ArgumentColumn | undefined;
   /**
    * Results of the statement's asynchronous calls (the analysis, undo, spill-file cleanup), computed before its
    * rows are produced (executor/statement-actions.ts) and keyed by actionCallKey (functions/actions.ts).
    */
   readonly actionResults?: Map<string, SqlValue | readonly SqlValue[]> | undefined;
+}
+
+export interface ArgumentColumn extends TableColumn {
+  readonly memo: Map<string, unknown>;
 }
 
 /**
@@ -70,6 +84,11 @@ interface FunctionBase {
   readonly optionalArguments?: number;
   /** Set when the call, not `argumentTypes`, decides the types (see CallTyping). */
   readonly callTyping?: CallTyping;
+  /**
+   * The implementation depends on which base-table column its first argument reads (`seq =% 'ACGT'`: the
+   * high-frequency analysis of that column): the binder records it and the call gets FunctionContext.argumentColumn.
+   */
+  readonly readsArgumentColumn?: boolean;
 }
 
 /**

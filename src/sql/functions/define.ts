@@ -22,6 +22,8 @@ export interface EntryOptions {
   readonly variadic?: boolean;
   readonly optionalArguments?: number;
   readonly callTyping?: CallTyping;
+  /** The implementation reads FunctionContext.argumentColumn (see FunctionBase.readsArgumentColumn). */
+  readonly readsArgumentColumn?: boolean;
 }
 
 type Evaluate = (args: readonly SqlValue[], context: FunctionContext) => SqlValue;
@@ -33,6 +35,7 @@ function attributes(options: EntryOptions): {
   variadic?: boolean;
   optionalArguments?: number;
   callTyping?: CallTyping;
+  readsArgumentColumn?: boolean;
 } {
   return {
     strict: options.strict ?? true,
@@ -40,6 +43,7 @@ function attributes(options: EntryOptions): {
     ...(options.variadic === undefined ? {} : { variadic: options.variadic }),
     ...(options.optionalArguments === undefined ? {} : { optionalArguments: options.optionalArguments }),
     ...(options.callTyping === undefined ? {} : { callTyping: options.callTyping }),
+    ...(options.readsArgumentColumn === true ? { readsArgumentColumn: true } : {}),
   };
 }
 

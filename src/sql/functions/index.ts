@@ -7,6 +7,7 @@
  * - kmersearch.ts — the reference's functions: `=%` matching and matchscore over the session's caches, the
  *   DNA byte/length/hash/compare functions, SIMD and build number, cache statistics, free and summary rows;
  * - index-catalog.ts — the rows of the system views kmersearch_index_info and kmersearch_gin_index_meta;
+ * - high-frequency-cache.ts — the global and parallel high-frequency cache load/free functions;
  * - analysis.ts, actions.ts — the high-frequency analysis functions (statement actions run by the executor) and
  *   the rows of kmersearch_highfreq_kmer, kmersearch_highfreq_kmer_meta and kmersearch_analysis_status;
  * - partition.ts — kmersearch_partition_table, kmersearch_unpartition_table, kmersearch_parallel_create_index
@@ -24,6 +25,7 @@ import { conditionalFunctions } from './conditional.js';
 import type { FunctionCatalog, FunctionOperator, SqlFunction } from './contract.js';
 import { FunctionRegistry } from './define.js';
 import { encodingFunctions } from './encoding.js';
+import { highFrequencyCacheFunctions } from './high-frequency-cache.js';
 import { indexCatalogFunctions } from './index-catalog.js';
 import { kmersearchFunctions, kmersearchOperators } from './kmersearch.js';
 import { mathFunctions } from './math.js';
@@ -85,6 +87,7 @@ export function createFunctionCatalog(): FunctionCatalog {
     [
       ...kmersearchFunctions(),
       ...indexCatalogFunctions(),
+      ...highFrequencyCacheFunctions(),
       ...analysisFunctions(),
       ...partitionFunctions(),
       ...textFunctions(),

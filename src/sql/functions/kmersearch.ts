@@ -7,8 +7,9 @@
  *   S = stored keys (F3: a sequence shorter than k has none)
  *   shared = |S ∩ Q|, ams through the actual-min-score cache, match = shared ≥ ams
  *
- * High-frequency exclusion plugs in through `HighFrequencyExclusion` (see `highFrequencyExclusionFor`), which
- * is a stub returning "no exclusion" until the analysis exists.
+ * With high-frequency exclusion (`highFrequencyExclusionFor`: preclude_highfreq_kmer on and an analysis of the
+ * stored side's table column under the current k and b), H = Q ∩ highfreq, shared = |S ∩ (Q \ H)| and
+ * ams = max(1, base − |H|), the ams cached under the analysis's identity (F2, F5).
  */
 import {
   type DnaValue,
@@ -22,10 +23,12 @@ import {
 import {
   countShared,
   keyLayout,
+  type KeyList,
   type KeyMembership,
   type SortedKeys,
   withoutKeys,
 } from '../../kmer/index.js';
+import type { SharedKeySet } from '../../parallel/index.js';
 import type { CacheStatistics } from '../../settings/index.js';
 import { type RecordValue, type SqlType, recordType, sqlTypes } from '../types.js';
 import type { FunctionContext, FunctionOperator, SqlFunction } from './contract.js';
@@ -45,20 +48,69 @@ const DNA_TYPES: readonly DnaTypeName[] = ['dna2', 'dna4'];
  */
 export interface HighFrequencyExclusion extends KeyMembership {
   readonly identity: string;
+  /** The analysis whose keys are excluded (an index must have left out exactly these to answer, F7). */
+  readonly analysisId: number;
+}
+
+/** The exclusion of a stored analysis, with its key set, which worker threads read without a copy (append.ts). */
+export interface AnalysisExclusion extends HighFrequencyExclusion {
+  readonly keys: SharedKeySet;
+}
+
+/** One exclusion object per key set, so that excludedQueryOf's memo is shared by every statement using it. */
+const exclusions = new WeakMap<SharedKeySet, AnalysisExclusion>();
+
+function exclusionOf(analysisId: number, keys: SharedKeySet): AnalysisExclusion {
+  let exclusion = exclusions.get(keys);
+  if (exclusion === undefined) {
+    exclusion = Object.freeze({
+      identity: `analysis ${analysisId}`,
+      analysisId,
+      keys,
+      has: (list: KeyList, index: number) => keys.has(list, index),
+    });
+    exclusions.set(keys, exclusion);
+  }
+  return exclusion;
 }
 
 /**
- * Hook for the high-frequency analysis issue: the exclusion that applies to a `=%` evaluation in this context,
- * or undefined for none. SPEC §4 applies exclusion to a query on column C of table T when
- * `kmersearch.preclude_highfreq_kmer` is on and an analysis of (T, C, k, b) exists; the column is known to the
- * binder, not to the function, so the analysis issue will pass it here (e.g. through the FunctionContext).
- * Until then nothing is excluded.
+ * The exclusion that applies to `=%` on (table, column) under the session's settings (SPEC §4, F5): the keys of
+ * the analysis of (table, column, k, b) when `kmersearch.preclude_highfreq_kmer` is on and that analysis exists.
+ * Preclude on without an analysis: nothing is excluded and the reference's WARNING goes out once per handle.
+ * Shared by the row-by-row evaluation and the index scan, so both paths apply the same rule (F4).
  */
-export function highFrequencyExclusionFor(_context: FunctionContext): HighFrequencyExclusion | undefined {
-  return undefined;
+export function highFrequencyExclusionOn(
+  context: FunctionContext,
+  tableId: number,
+  columnName: string,
+): AnalysisExclusion | undefined {
+  const state = context.highFrequency;
+  const view = context.view;
+  if (state === undefined || view === undefined) return undefined;
+  const record = state.excludingAnalysis(view, tableId, columnName, (notice) => context.notice(notice));
+  return record === undefined ? undefined : exclusionOf(record.analysisId, state.keysOf(view, record));
 }
 
-interface ExcludedQuery {
+/**
+ * The exclusion for a `=%` call: only when its stored-side argument is a column of a base table
+ * (FunctionContext.argumentColumn); `=%` on any other expression (a literal, a cast, a subquery's column)
+ * excludes nothing. Looked up once per call site and statement, not per row (the memo of argumentColumn, keyed by
+ * the settings it depends on, since set_config may change them within a statement).
+ */
+export function highFrequencyExclusionFor(context: FunctionContext): HighFrequencyExclusion | undefined {
+  const column = context.argumentColumn;
+  if (column === undefined) return undefined;
+  const settings = context.session.settings;
+  if (!settings.precludeHighFrequencyKmers) return undefined;
+  const memoKey = `exclusion ${settings.kmerSize} ${settings.occurrenceBits}`;
+  if (column.memo.has(memoKey)) return column.memo.get(memoKey) as HighFrequencyExclusion | undefined;
+  const exclusion = highFrequencyExclusionOn(context, column.tableId, column.columnName);
+  column.memo.set(memoKey, exclusion);
+  return exclusion;
+}
+
+export interface ExcludedQuery {
   readonly searchKeys: SortedKeys;
   readonly excludedKeyCount: number;
 }
@@ -69,7 +121,7 @@ interface ExcludedQuery {
  */
 const excludedQueries = new WeakMap<SortedKeys, WeakMap<HighFrequencyExclusion, ExcludedQuery>>();
 
-function excludedQueryOf(queryKeys: SortedKeys, exclusion: HighFrequencyExclusion): ExcludedQuery {
+export function excludedQueryOf(queryKeys: SortedKeys, exclusion: HighFrequencyExclusion): ExcludedQuery {
   let byExclusion = excludedQueries.get(queryKeys);
   if (byExclusion === undefined) {
     byExclusion = new WeakMap();
@@ -187,7 +239,7 @@ function dnaFunctions(kind: DnaTypeName): SqlFunction[] {
     // Session-dependent (settings and caches), so 'stable': a binder must never fold them at plan time, which
     // would also touch the caches during planning (F14).
     scalar(`kmersearch_${kind}_match`, [dna, t.text], t.bool, ([stored, query], context) =>
-      dnaMatchesQuery(asDna(stored), query as string, context), { volatility: 'stable' }),
+      dnaMatchesQuery(asDna(stored), query as string, context), { volatility: 'stable', readsArgumentColumn: true }),
     scalar('kmersearch_matchscore', [dna, t.text], t.int4, ([stored, query], context) =>
       dnaMatchscore(asDna(stored), query as string, context), { volatility: 'stable' }),
     scalar(`kmersearch_matchscore_${kind}`, [dna, t.text], t.int4, ([stored, query], context) =>
