@@ -1,0 +1,155 @@
+/**
+ * High-frequency exclusion on a partitioned table (SPEC §4, §7.2–7.3; F5, F7): the analysis of a partitioned
+ * table is stored under the parent's id and every partition follows it, through the parent and by name; `=%`
+ * with preclude on gives the rows and scores of the equal unpartitioned table sequentially, through the
+ * partition indexes of kmersearch_parallel_create_index (which leave the analysis's keys out and record it) and
+ * with their searches fanned out to worker threads; a re-run analysis makes the partition indexes stale.
+ *
+ * The data: 120 rows of 40 bases, every third starting with the same 20-base motif. With k = 8, b = 8 and
+ * max_appearance_rate 0.2 the motif's k-mers (in 40 rows, above trunc(121 × 0.2) = 24) are the high-frequency
+ * keys, and the other k-mers of the random rows are not.
+ */
+import { describe, expect, it } from 'vitest';
+import type { KmerSearch } from '../../src/index.js';
+import { openDatabase, textRows } from '../sql/engine-helpers.js';
+import { analysisKeys, keysInIndex, keysOfText, performAnalysis } from '../sql/high-frequency-helpers.js';
+import { explain } from '../sql/index-helpers.js';
+
+const motif = 'GATTACAGGCCTTAACGGTA';
+
+/** Deterministic pseudo-random 40-base sequences, every third starting with the motif. */
+function sequences(count: number, seed: number): string[] {
+  let state = seed;
+  const result: string[] = [];
+  for (let index = 0; index < count; index++) {
+    let text = index % 3 === 0 ? motif : '';
+    while (text.length < 40) {
+      state = (state * 1103515245 + 12345) & 0x7fffffff;
+      text += 'ACGT'[(state >> 16) & 3];
+    }
+    result.push(text);
+  }
+  return result;
+}
+
+/** `flat` and `split` with the same rows (and a NULL), `split` partitioned in 4. */
+async function loadTwin(database: KmerSearch, values: readonly string[]): Promise<void> {
+  await database.exec('SET kmersearch.kmer_size = 8; SET kmersearch.max_appearance_rate = 0.2');
+  for (const table of ['flat', 'split']) {
+    await database.exec(`CREATE TABLE ${table} (id serial PRIMARY KEY, seq dna2)`);
+    await database.exec(`INSERT INTO ${table} (seq) VALUES ${values.map((value) => `('${value}')`).join(', ')}, (NULL)`);
+  }
+  await database.query("SELECT kmersearch_partition_table('split', 4)");
+}
+
+const answer = (table: string, query: string) =>
+  `SELECT id, kmersearch_matchscore(seq, '${query}') AS score FROM ${table} WHERE seq =% '${query}' ORDER BY id`;
+
+/** Queries mixing the motif with stretches of other rows: exclusion changes their answers. */
+function queriesOf(values: readonly string[]): string[] {
+  return [
+    `${motif}${values[4]!.slice(0, 12)}`,
+    `${motif.slice(0, 12)}${values[7]!.slice(10, 30)}`,
+    values[3]!.slice(0, 30),
+    values[50]!.slice(5, 35),
+    motif,
+  ];
+}
+
+async function answersOf(database: KmerSearch, table: string, queries: readonly string[]): Promise<(string | null)[][][]> {
+  const answers = [];
+  for (const query of queries) answers.push(await textRows(database, answer(table, query)));
+  return answers;
+}
+
+describe('high-frequency exclusion on a partitioned table', () => {
+  it('gives the rows and scores of the unpartitioned table, sequentially, through partition indexes and fanned out', async () => {
+    const database = await openDatabase();
+    const values = sequences(120, 5);
+    await loadTwin(database, values);
+    const queries = queriesOf(values);
+    const flatAnalysis = await performAnalysis(database, 'flat', 'seq');
+    const splitAnalysis = await performAnalysis(database, 'split', 'seq');
+    const highFrequency = analysisKeys(database, splitAnalysis);
+    expect(highFrequency).toEqual(analysisKeys(database, flatAnalysis));
+    // The motif's k-mers, nothing else.
+    expect(highFrequency.length).toBeGreaterThan(0);
+    expect(highFrequency.filter((key) => !keysOfText(motif, 8, 8).includes(key))).toEqual([]);
+
+    const withoutExclusion = await answersOf(database, 'flat', queries);
+    await database.exec('SET kmersearch.preclude_highfreq_kmer = on');
+    const expected = await answersOf(database, 'flat', queries);
+    // Exclusion changes answers (else this test could not tell the paths apart).
+    expect(expected).not.toEqual(withoutExclusion);
+    expect(expected.filter((rows) => rows.length > 0).length).toBeGreaterThanOrEqual(3);
+    // Sequentially, through the parent.
+    expect(await answersOf(database, 'split', queries)).toEqual(expected);
+    // A partition queried by name follows the parent's analysis: its rows of the parent's answer.
+    const inFirst = new Set((await textRows(database, 'SELECT id FROM split_0')).map((row) => row[0]));
+    const firstExpected = expected.map((rows) => rows.filter((row) => inFirst.has(row[0] ?? null)));
+    expect(await answersOf(database, 'split_0', queries)).toEqual(firstExpected);
+
+    // Indexes: CREATE INDEX on the flat table, kmersearch_parallel_create_index on the partitioned one.
+    await database.exec('CREATE INDEX flat_idx ON flat USING gin (seq kmersearch_dna2_gin_ops_int4)');
+    const built = await textRows(database, "SELECT partition_name, success FROM kmersearch_parallel_create_index('split', 'seq')");
+    expect(built).toEqual([0, 1, 2, 3].map((remainder) => [`split_${remainder}`, 't']));
+    for (const remainder of [0, 1, 2, 3]) {
+      // Each partition index leaves the analysis's keys out and keeps the others.
+      expect(keysInIndex(database, `split_${remainder}_seq_gin_idx`, highFrequency, 8, 8)).toEqual([]);
+    }
+    expect(keysInIndex(database, 'split_1_seq_gin_idx', keysOfText(values[1]!, 8, 8), 8, 8).length).toBeGreaterThan(0);
+    const plan = await explain(database, answer('split', queries[0]!));
+    expect(plan.filter((line) => line.includes('Bitmap Heap Scan on split_'))).toHaveLength(4);
+    expect(plan.filter((line) => line.includes('Seq Scan'))).toEqual([]);
+    expect((await explain(database, answer('split_0', queries[0]!))).some((line) => line.includes('Bitmap Index Scan on split_0_seq_gin_idx'))).toBe(true);
+    for (const workers of [0, 2]) {
+      await database.exec(`SET max_parallel_workers = ${workers}`);
+      expect(await answersOf(database, 'split', queries)).toEqual(expected);
+      expect(await answersOf(database, 'split_0', queries)).toEqual(firstExpected);
+    }
+    expect(await answersOf(database, 'flat', queries)).toEqual(expected);
+
+    // Rows written after the build leave the keys out of the partitions' pending lists as well.
+    const added = `${motif}${values[4]!.slice(0, 20)}`;
+    await database.exec(`INSERT INTO flat (seq) VALUES ('${added}'); INSERT INTO split (seq) VALUES ('${added}')`);
+    const afterInsert = await answersOf(database, 'flat', queries);
+    expect(afterInsert).not.toEqual(expected);
+    for (const workers of [0, 2]) {
+      await database.exec(`SET max_parallel_workers = ${workers}`);
+      expect(await answersOf(database, 'split', queries)).toEqual(afterInsert);
+    }
+    await database.close();
+  });
+
+  it('does not use partition indexes whose analysis was run again, says why in EXPLAIN, and uses them after REINDEX', async () => {
+    const database = await openDatabase();
+    const values = sequences(120, 9);
+    await loadTwin(database, values);
+    const queries = queriesOf(values);
+    const first = await performAnalysis(database, 'split', 'seq');
+    await performAnalysis(database, 'flat', 'seq');
+    await database.exec('SET kmersearch.preclude_highfreq_kmer = on');
+    const expected = await answersOf(database, 'flat', queries);
+    await database.query("SELECT * FROM kmersearch_parallel_create_index('split', 'seq')");
+    const second = await performAnalysis(database, 'split', 'seq');
+    expect(second.analysisId).not.toBe(first.analysisId);
+    const query = queries[0]!;
+    const plan = await explain(database, `SELECT id FROM split WHERE seq =% '${query}'`);
+    expect(plan).toEqual([
+      'Append',
+      ...[0, 1, 2, 3].flatMap((remainder) => [
+        `  ->  Seq Scan on split_${remainder} split_${remainder + 1}`,
+        `        Filter: (seq =% '${query}'::text)`,
+        `        Index split_${remainder}_seq_gin_idx not used: built with high-frequency analysis ${first.analysisId} (current ${second.analysisId})`,
+      ]),
+    ]);
+    expect((await explain(database, `SELECT id FROM split_2 WHERE seq =% '${query}'`)).at(-1)).toBe(
+      `  Index split_2_seq_gin_idx not used: built with high-frequency analysis ${first.analysisId} (current ${second.analysisId})`,
+    );
+    expect(await answersOf(database, 'split', queries)).toEqual(expected);
+    await database.query('REINDEX TABLE split');
+    expect((await explain(database, `SELECT id FROM split WHERE seq =% '${query}'`)).filter((line) => line.includes('Bitmap Heap Scan'))).toHaveLength(4);
+    expect(await answersOf(database, 'split', queries)).toEqual(expected);
+    await database.close();
+  });
+});
