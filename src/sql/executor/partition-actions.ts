@@ -2,8 +2,10 @@
  * kmersearch_parallel_create_index(table, column [, tablespace]) (seed 000, SPEC §7.3, deviation F11): one
  * kmersearch GIN index per partition, named `<partition>_<column>_gin_idx`, with the operator class that fits
  * the current k and b (the narrowest of int2/int4/int8 for 2k + b bits), recording its settings like CREATE
- * INDEX (F7), built by up to min(max_parallel_workers, max_parallel_maintenance_workers) builds at a time, each
- * on one worker thread and claiming partitions as it finishes them (src/partition). A partition whose build
+ * INDEX (F7) — with high-frequency exclusion, the analysis of the table (the parent's) whose keys every
+ * partition index leaves out, as CREATE INDEX does — built by up to min(max_parallel_workers,
+ * max_parallel_maintenance_workers) builds at a time, each on one worker thread and claiming partitions as it
+ * finishes them (src/partition). A partition whose build
  * fails gets success = false and its error message; the others go on. The indexes that were built are
  * published by the statement's commit. It waits for worker threads, so it is a statement action
  * (statement-actions.ts): run before the query's rows are produced.
