@@ -7,44 +7,18 @@
  *
  * The data: 120 rows of 40 bases, every third starting with the same 20-base motif. With k = 8, b = 8 and
  * max_appearance_rate 0.1 the motif's k-mers (in 40 rows, above trunc(121 × 0.1) = 12) are the high-frequency
- * keys (with, by chance, a k-mer that runs from the motif into the random bases); in the partition split_0 alone (35 rows, 7 with the
- * motif, above trunc(35 × 0.1) = 3) too.
+ * keys (with, by chance, a k-mer that runs from the motif into the random bases); in the partition split_0 alone
+ * (35 rows, 7 with the motif, above trunc(35 × 0.1) = 3) too.
  */
 import { describe, expect, it } from 'vitest';
 import type { KmerSearch } from '../../src/index.js';
 import { noticeCollector, openDatabase, textRows } from '../sql/engine-helpers.js';
 import { analysisKeys, keysInIndex, keysOfText, performAnalysis } from '../sql/high-frequency-helpers.js';
 import { explain } from '../sql/index-helpers.js';
+import { answer, loadTwin, sequences } from './twin-helpers.js';
 
 const motif = 'GATTACAGGCCTTAACGGTA';
-
-/** Deterministic pseudo-random 40-base sequences, every third starting with the motif. */
-function sequences(count: number, seed: number): string[] {
-  let state = seed;
-  const result: string[] = [];
-  for (let index = 0; index < count; index++) {
-    let text = index % 3 === 0 ? motif : '';
-    while (text.length < 40) {
-      state = (state * 1103515245 + 12345) & 0x7fffffff;
-      text += 'ACGT'[(state >> 16) & 3];
-    }
-    result.push(text);
-  }
-  return result;
-}
-
-/** `flat` and `split` with the same rows (and a NULL), `split` partitioned in 4. */
-async function loadTwin(database: KmerSearch, values: readonly string[]): Promise<void> {
-  await database.exec('SET kmersearch.kmer_size = 8; SET kmersearch.max_appearance_rate = 0.1');
-  for (const table of ['flat', 'split']) {
-    await database.exec(`CREATE TABLE ${table} (id serial PRIMARY KEY, seq dna2)`);
-    await database.exec(`INSERT INTO ${table} (seq) VALUES ${values.map((value) => `('${value}')`).join(', ')}, (NULL)`);
-  }
-  await database.query("SELECT kmersearch_partition_table('split', 4)");
-}
-
-const answer = (table: string, query: string) =>
-  `SELECT id, kmersearch_matchscore(seq, '${query}') AS score FROM ${table} WHERE seq =% '${query}' ORDER BY id`;
+const settings = 'SET kmersearch.kmer_size = 8; SET kmersearch.max_appearance_rate = 0.1';
 
 /** Queries mixing the motif with stretches of other rows: exclusion changes their answers. */
 function queriesOf(values: readonly string[]): string[] {
@@ -66,8 +40,8 @@ async function answersOf(database: KmerSearch, table: string, queries: readonly 
 describe('high-frequency exclusion on a partitioned table', () => {
   it('gives the rows and scores of the unpartitioned table, sequentially, through partition indexes and fanned out', async () => {
     const database = await openDatabase();
-    const values = sequences(120, 5);
-    await loadTwin(database, values);
+    const values = sequences(120, 5, motif);
+    await loadTwin(database, values, settings);
     const queries = queriesOf(values);
     const flatAnalysis = await performAnalysis(database, 'flat', 'seq');
     const splitAnalysis = await performAnalysis(database, 'split', 'seq');
@@ -123,8 +97,8 @@ describe('high-frequency exclusion on a partitioned table', () => {
 
   it('does not use partition indexes whose analysis was run again, says why in EXPLAIN, and uses them after REINDEX', async () => {
     const database = await openDatabase();
-    const values = sequences(120, 9);
-    await loadTwin(database, values);
+    const values = sequences(120, 9, motif);
+    await loadTwin(database, values, settings);
     const queries = queriesOf(values);
     const first = await performAnalysis(database, 'split', 'seq');
     await performAnalysis(database, 'flat', 'seq');
@@ -155,8 +129,8 @@ describe('high-frequency exclusion on a partitioned table', () => {
 
   it('a partition follows its parent\'s analysis, not one run on the partition by name', async () => {
     const database = await openDatabase();
-    const values = sequences(120, 5);
-    await loadTwin(database, values);
+    const values = sequences(120, 5, motif);
+    await loadTwin(database, values, settings);
     const queries = queriesOf(values);
     const inFirst = new Set((await textRows(database, 'SELECT id FROM split_0')).map((row) => row[0]));
     const ofFirst = (answers: (string | null)[][][]) => answers.map((rows) => rows.filter((row) => inFirst.has(row[0] ?? null)));

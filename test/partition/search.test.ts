@@ -4,36 +4,9 @@
  * case and seed 000's preconditions.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { KmerSearch } from '../../src/index.js';
 import { indexBuildTestHooks } from '../../src/sql/executor/index-build.js';
 import { expectError, noticeCollector, openDatabase, textRows } from '../sql/engine-helpers.js';
-
-/** Deterministic pseudo-random 40-base sequences. */
-function sequences(count: number, seed: number): string[] {
-  let state = seed;
-  const result: string[] = [];
-  for (let index = 0; index < count; index++) {
-    let text = '';
-    for (let base = 0; base < 40; base++) {
-      state = (state * 1103515245 + 12345) & 0x7fffffff;
-      text += 'ACGT'[(state >> 16) & 3];
-    }
-    result.push(text);
-  }
-  return result;
-}
-
-async function loadTwin(database: KmerSearch, values: readonly string[]): Promise<void> {
-  await database.exec('SET kmersearch.kmer_size = 8');
-  for (const table of ['flat', 'split']) {
-    await database.exec(`CREATE TABLE ${table} (id serial PRIMARY KEY, seq dna2)`);
-    await database.exec(`INSERT INTO ${table} (seq) VALUES ${values.map((value) => `('${value}')`).join(', ')}, (NULL)`);
-  }
-  await database.query("SELECT kmersearch_partition_table('split', 4)");
-}
-
-const answer = (table: string, query: string) =>
-  `SELECT id, kmersearch_matchscore(seq, '${query}') AS score FROM ${table} WHERE seq =% '${query}' ORDER BY id`;
+import { answer, loadTwin, sequences } from './twin-helpers.js';
 
 afterEach(() => {
   indexBuildTestHooks.current = undefined;
