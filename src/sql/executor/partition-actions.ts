@@ -5,10 +5,9 @@
  * INDEX (F7) — with high-frequency exclusion, the analysis of the table (the parent's) whose keys every
  * partition index leaves out, as CREATE INDEX does — built by up to min(max_parallel_workers,
  * max_parallel_maintenance_workers) builds at a time, each on one worker thread and claiming partitions as it
- * finishes them (src/partition). A partition whose build
- * fails gets success = false and its error message; the others go on. The indexes that were built are
- * published by the statement's commit. It waits for worker threads, so it is a statement action
- * (statement-actions.ts): run before the query's rows are produced.
+ * finishes them (src/partition). A partition whose build fails gets success = false and its error message; the
+ * others go on. The indexes that were built are published by the statement's commit. It waits for worker
+ * threads, so it is a statement action (statement-actions.ts): run before the query's rows are produced.
  */
 import type { AnalysisRecord } from '../../analysis/index.js';
 import { KmerSearchError, SqlState } from '../../errors.js';
