@@ -40,6 +40,12 @@ export interface IndexBuildOptions {
   readonly signal?: AbortSignal | undefined;
   /** Test-only failure injection for the participants. */
   readonly testHooks?: ExtractKeysTestHooks | undefined;
+  /**
+   * Builds running at the same time on one write transaction (one index per partition) take turns for the
+   * merge, which writes pages in LMDB's append mode: each build's pages must follow every key already written.
+   * Resolves with the function that ends the turn.
+   */
+  readonly mergeTurn?: (() => Promise<() => void>) | undefined;
 }
 
 export interface IndexBuildReport extends BuildReport {
@@ -119,7 +125,13 @@ export async function buildIndex(write: WriteTransaction, indexId: number, optio
       pairs += result.keys;
     }
     builder.addRows(rows);
-    const report = await builder.finish();
+    const endTurn = options.mergeTurn === undefined ? undefined : await options.mergeTurn();
+    let report: BuildReport;
+    try {
+      report = await builder.finish();
+    } finally {
+      endTurn?.();
+    }
     return {
       ...report,
       workersUsed: workers,

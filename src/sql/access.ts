@@ -7,14 +7,17 @@ import type * as ast from './ast.js';
 export type AccessMode = 'none' | 'read' | 'write';
 
 /**
- * Functions whose calls make a query a writer: they advance sequences, or store and remove high-frequency
- * analyses, in the write transaction.
+ * Functions whose calls make a query a writer: they advance sequences, store and remove high-frequency analyses,
+ * or change tables (the partition helpers), in the write transaction.
  */
 const writingFunctions: ReadonlySet<string> = new Set([
   'nextval',
   'setval',
   'kmersearch_perform_highfreq_analysis',
   'kmersearch_undo_highfreq_analysis',
+  'kmersearch_partition_table',
+  'kmersearch_unpartition_table',
+  'kmersearch_parallel_create_index',
 ]);
 
 function callsWritingFunction(node: unknown): boolean {

@@ -6,6 +6,7 @@
 import { basename } from 'node:path';
 import { KmerSearchError, SqlState, asKmerSearchError } from '../errors.js';
 import { KeyExtractor, keyLayout, queryKeysOf } from '../kmer/index.js';
+import { partitionsOf } from '../partition/index.js';
 import { type NoticeSeverity as SettingsSeverity, Session, type Settings } from '../settings/index.js';
 import type { StorageEngine } from '../storage/index.js';
 import { accessModeOf } from './access.js';
@@ -117,6 +118,7 @@ export class Connection {
       const functionContext: FunctionContext = {
         session: this.session,
         view: access.view,
+        write: access.write,
         extractor: this.storedExtractor,
         relations,
         transactionTimestamp,
@@ -140,11 +142,13 @@ export class Connection {
         eventLoop: new EventLoopTurns(),
         indexes: this.indexes,
         indexMaintenance: new IndexMaintenance(this.highFrequency),
+        prefetchedSearches: new Map(),
       };
       const view = access.view;
       const highFrequency = this.highFrequency;
       const planning: PlanningContext = {
         indexesOf: (tableId) => view.listIndexes(tableId),
+        partitionsOf: (table) => partitionsOf(view, table),
         excludingAnalysisId: (tableId, columnName) => highFrequency.excludingAnalysis(view, tableId, columnName, undefined)?.analysisId,
         settings: this.settings,
       };

@@ -23,6 +23,7 @@
 import { type AnalysisRecord, analysisKeySet, findAnalysis, listAnalyses } from '../analysis/index.js';
 import { KmerSearchError, SqlState } from '../errors.js';
 import type { SharedKeySet } from '../parallel/index.js';
+import { analysedTableIdOf } from '../partition/index.js';
 import { formatCDoubleFixed, highFrequencyCacheClearedNotice, type Settings } from '../settings/index.js';
 import type { StorageView } from '../storage/index.js';
 import type { Notice } from './result.js';
@@ -39,6 +40,16 @@ function missingAnalysisNotice(kmerSize: number, occurrenceBits: number): Notice
     message: `No high-frequency k-mer analysis found for kmer_size=${kmerSize}, occur_bitlen=${occurrenceBits}`,
     hint: analysisMissingHint,
   };
+}
+
+/**
+ * The analysis of (table, column, k, b) that `=%`, index builds and index maintenance on `tableId` follow. A
+ * partition follows its parent's analysis — the one a partitioned table has (the partitions counted as one table,
+ * stored under the parent's id) — whether it is reached through the parent or queried by name: a partition holds
+ * a subset of the analysed rows, and every partition of one table then leaves out the same keys.
+ */
+export function analysisFor(view: StorageView, tableId: number, columnName: string, kmerSize: number, occurrenceBits: number): AnalysisRecord | undefined {
+  return findAnalysis(view, analysedTableIdOf(view, tableId), columnName, kmerSize, occurrenceBits);
 }
 
 /** The reference compares max_appearance_rate within this tolerance (analysis §4.1, §4.5). */
@@ -111,7 +122,7 @@ export class HighFrequencyState {
   ): AnalysisRecord | undefined {
     const settings = this.settings;
     if (!settings.precludeHighFrequencyKmers) return undefined;
-    const record = findAnalysis(view, tableId, columnName, settings.kmerSize, settings.occurrenceBits);
+    const record = analysisFor(view, tableId, columnName, settings.kmerSize, settings.occurrenceBits);
     if (record === undefined && notice !== undefined) this.warnMissingAnalysis(notice);
     return record;
   }

@@ -29,13 +29,15 @@ import { childrenOf, mapChildren } from './binder/walk.js';
 import { analysisDifference, isKmersearchIndex, recordedSettingsOf, settingDifferences } from './kmersearch-index.js';
 import type { BitmapHeapScanNode, IndexCondition, PlanFilter, PlanNode, SeqScanNode } from './plan.js';
 import type { Settings } from '../settings/index.js';
-import type { IndexRecord } from '../storage/index.js';
+import type { IndexRecord, TableRecord } from '../storage/index.js';
 import { sqlTypes } from './types.js';
 
 /** What the planner may consult: the indexes the statement's view sees, and the session's settings. */
 export interface PlanningContext {
   /** Indexes of a table (any method; the planner picks the kmersearch ones). */
   indexesOf(tableId: number): readonly IndexRecord[];
+  /** The partitions of a partitioned table in remainder order (src/partition). */
+  partitionsOf(table: TableRecord): readonly TableRecord[];
   /**
    * The analysis whose keys `=%` on (table, column) excludes under the current settings (SPEC §4: preclude on and
    * an analysis of (table, column, k, b)), or undefined for no exclusion. Reads the catalog only, no cache.
@@ -47,6 +49,7 @@ export interface PlanningContext {
 /** Planning without indexes (e.g. for statements that only ever read everything). */
 export const sequentialPlanning: PlanningContext = Object.freeze({
   indexesOf: () => [],
+  partitionsOf: () => [],
   excludingAnalysisId: () => undefined,
   settings: undefined,
 });

@@ -18,6 +18,7 @@ import type { IndexRecord, TableRecord } from '../storage/index.js';
 export type PlanNode =
   | SeqScanNode
   | BitmapHeapScanNode
+  | AppendNode
   | FunctionScanNode
   | SubqueryScanNode
   | ValuesScanNode
@@ -81,6 +82,19 @@ export interface BitmapHeapScanNode {
    * statement fails (or not) exactly as it would without the index.
    */
   readonly fallback: SeqScanNode;
+}
+
+/**
+ * A partitioned table read partition by partition (PostgreSQL's Append over the partitions' scans, in remainder
+ * order). Each child is the access path its partition's own indexes allow; with `withRowIds` a row carries its
+ * combined row id (src/partition `combinedRowId`), so UPDATE and DELETE know its partition.
+ */
+export interface AppendNode {
+  readonly kind: 'append';
+  /** The partitioned table. */
+  readonly table: TableRecord;
+  readonly children: readonly (SeqScanNode | BitmapHeapScanNode)[];
+  readonly withRowIds: boolean;
 }
 
 export interface FunctionScanNode {

@@ -21,7 +21,8 @@ import type {
   OutputColumn,
 } from './binder/bound.js';
 import { type PlanningContext, columnsRead, planKmersearchAccess, rewriteScores } from './index-paths.js';
-import type { PlanFilter, PlanNode } from './plan.js';
+import type { AppendNode, BitmapHeapScanNode, PlanFilter, PlanNode, SeqScanNode } from './plan.js';
+import { partitionSchemeOf } from '../partition/index.js';
 import { type SqlType, type SqlValue, castValue } from './types.js';
 
 export type { PlanningContext } from './index-paths.js';
@@ -46,24 +47,15 @@ function planSelect(select: BoundSelect, planning: PlanningContext): PlanNode {
   const where = filterOf(select.where, select.whereSyntax);
   let node: PlanNode = select.from === undefined ? Object.freeze({ kind: 'result', filter: where }) : planFrom(select.from, where, planning);
   const grouping = select.grouping;
-  let targets = select.targets.map((target) => target.expression);
+  let targets: readonly BoundExpression[] = select.targets.map((target) => target.expression);
   if (node.kind === 'bitmapHeapScan' && grouping === undefined) {
-    // Scores from the index's counts, in the target list and in the scan's own filter; then only the columns
-    // the query still reads are fetched from the rows the index returns.
-    let scan = node;
-    const filter = scan.filter;
-    const rewritten = rewriteScores(scan, filter === undefined ? targets : [...targets, filter.condition]);
-    if (rewritten.changed) {
-      targets = rewritten.expressions.slice(0, targets.length);
-      const condition = rewritten.expressions[targets.length];
-      scan = {
-        ...scan,
-        withScores: true,
-        filter: filter === undefined || condition === undefined ? filter : Object.freeze({ ...filter, condition }),
-      };
-    }
-    const read = scan.filter === undefined ? targets : [...targets, scan.filter.condition];
-    node = Object.freeze({ ...scan, fetchColumns: columnsRead(scan, read) });
+    const scored = withIndexScores(node, targets);
+    targets = scored.targets;
+    node = scored.scan;
+  } else if (node.kind === 'append' && grouping === undefined) {
+    const planned = planAppendScores(node, targets);
+    targets = planned.targets;
+    node = planned.node;
   }
   if (grouping !== undefined) {
     node = Object.freeze({
@@ -88,6 +80,55 @@ function planSelect(select: BoundSelect, planning: PlanningContext): PlanNode {
     });
   }
   return planSortAndLimit(node, select);
+}
+
+/**
+ * Scores from the index's counts, in the target list and in the scan's own filter; then only the columns the
+ * query still reads are fetched from the rows the index returns.
+ */
+function withIndexScores(
+  node: BitmapHeapScanNode,
+  targets: readonly BoundExpression[],
+): { readonly scan: BitmapHeapScanNode; readonly targets: readonly BoundExpression[]; readonly changed: boolean } {
+  let scan = node;
+  let scanTargets = targets;
+  const filter = scan.filter;
+  const rewritten = rewriteScores(scan, filter === undefined ? targets : [...targets, filter.condition]);
+  if (rewritten.changed) {
+    scanTargets = rewritten.expressions.slice(0, targets.length);
+    const condition = rewritten.expressions[targets.length];
+    scan = {
+      ...scan,
+      withScores: true,
+      filter: filter === undefined || condition === undefined ? filter : Object.freeze({ ...filter, condition }),
+    };
+  }
+  const read = scan.filter === undefined ? scanTargets : [...scanTargets, scan.filter.condition];
+  return { scan: Object.freeze({ ...scan, fetchColumns: columnsRead(scan, read) }), targets: scanTargets, changed: rewritten.changed };
+}
+
+/**
+ * The score rewrite over the partitions of an Append: the target list can read the score column only when every
+ * partition answers through an index for the same condition with exact counts; otherwise matchscore is
+ * computed row by row everywhere (the same numbers, SPEC §4) and index scans only narrow their fetches.
+ */
+function planAppendScores(node: AppendNode, targets: readonly BoundExpression[]): { readonly node: AppendNode; readonly targets: readonly BoundExpression[] } {
+  const first = node.children[0];
+  const uniform =
+    first?.kind === 'bitmapHeapScan' &&
+    node.children.every((child) => child.kind === 'bitmapHeapScan' && child.indexCondition.syntax === first.indexCondition.syntax);
+  if (uniform) {
+    const scored = node.children.map((child) => withIndexScores(child as BitmapHeapScanNode, targets));
+    if (scored.every((result) => result.changed)) {
+      return { node: Object.freeze({ ...node, children: Object.freeze(scored.map((result) => result.scan)) }), targets: (scored[0] as (typeof scored)[0]).targets };
+    }
+  }
+  const children = node.children.map((child) => {
+    if (child.kind !== 'bitmapHeapScan') return child;
+    const read = child.filter === undefined ? targets : [...targets, child.filter.condition];
+    return Object.freeze({ ...child, fetchColumns: columnsRead(child, read) });
+  });
+  return { node: Object.freeze({ ...node, children: Object.freeze(children) }), targets };
 }
 
 function planSortAndLimit(input: PlanNode, query: BoundQuery): PlanNode {
@@ -129,7 +170,13 @@ export function planTableAccess(
   withRowIds: boolean,
   planning: PlanningContext,
 ): PlanNode {
-  return planKmersearchAccess(source, filter, withRowIds, planning);
+  if (partitionSchemeOf(source.table) === undefined) return planKmersearchAccess(source, filter, withRowIds, planning);
+  // PostgreSQL names the partitions' range entries after the parent's: t_1, t_2, … (EXPLAIN `Seq Scan on t_0 t_1`).
+  const alias = source.alias ?? source.table.name;
+  const children = planning.partitionsOf(source.table).map((partition, position) =>
+    planKmersearchAccess({ kind: 'table', table: partition, alias: `${alias}_${position + 1}`, width: source.width }, filter, withRowIds, planning),
+  ) as (SeqScanNode | BitmapHeapScanNode)[];
+  return Object.freeze({ kind: 'append', table: source.table, children: Object.freeze(children), withRowIds });
 }
 
 function planValues(values: BoundValues): PlanNode {

@@ -166,6 +166,11 @@ export class WriteTransaction extends CatalogViewBase implements StorageView {
     return super.sequenceState(id);
   }
 
+  /** Renders values in constraint error details, as the transaction's own unique and NOT NULL errors do. */
+  get valueFormatter(): ValueFormatter {
+    return this.hooks.formatValue;
+  }
+
   /** A heap reader over this transaction's state as of now; later changes of this transaction are not seen. */
   openHeap(tableId: number): HeapReader {
     this.assertNotEnded();

@@ -10,6 +10,7 @@
  * - `kmersearch_undo_highfreq_analysis(table, column)`: removes every analysis of (table, column).
  * - `kmersearch_delete_tempfiles()`: removes spill files that dead processes left in the database directory.
  */
+import { isPartitionedTable, partitionsOf } from '../../partition/index.js';
 import {
   type AnalysisSource,
   analyzeHighFrequencyKeys,
@@ -109,11 +110,15 @@ export function resolveAnalysisTarget(view: StorageView, tableArgument: string, 
 }
 
 /**
- * What the analysis counts: the table itself, or (once partitioned tables exist) its partitions in partition-bound
- * order, empty ones skipped (F12). src/analysis adds the counts and total_rows of several sources up.
+ * What the analysis counts: the table itself, or a partitioned table's partitions in partition-bound order, empty
+ * ones skipped (F12; the reference fails on an empty first partition). src/analysis adds the counts and
+ * total_rows of several sources up, so a partitioned table gives the result of its unpartitioned twin.
  */
-export function analysisSources(_view: StorageView, target: AnalysisTarget): AnalysisSource[] {
-  return [{ tableId: target.table.id, columnIndex: target.columnIndex }];
+export function analysisSources(view: StorageView, target: AnalysisTarget): AnalysisSource[] {
+  if (!isPartitionedTable(target.table)) return [{ tableId: target.table.id, columnIndex: target.columnIndex }];
+  return partitionsOf(view, target.table)
+    .filter((partition) => partition.liveRowCount > 0)
+    .map((partition) => ({ tableId: partition.id, columnIndex: target.columnIndex }));
 }
 
 function info(context: StatementContext, message: string): void {

@@ -1,10 +1,13 @@
 /**
  * CREATE TABLE, DROP TABLE and TRUNCATE, with PostgreSQL's IF [NOT] EXISTS notices and errors. Indexes and
  * sequences owned by a dropped table go with it (storage does that, and with the indexes their rows of
- * kmersearch_index_info, a view over them); TRUNCATE empties the table's kmersearch indexes.
+ * kmersearch_index_info, a view over them); TRUNCATE empties the table's kmersearch indexes. A partitioned table
+ * is dropped and truncated with its partitions; a partition alone cannot be dropped (src/partition routes by
+ * every remainder).
  */
 import { SqlState } from '../../errors.js';
 import { clearIndex } from '../../gin/index.js';
+import { partitionMembershipOf, partitionsOf } from '../../partition/index.js';
 import type { RelationEntry, TableRecord } from '../../storage/index.js';
 import type * as ast from '../ast.js';
 import { bindTableDefinition } from '../binder/table-definition.js';
@@ -54,9 +57,21 @@ export function executeDropTable(context: StatementContext, statement: ast.DropT
     }
     const table = entry.kind === 'table' ? write.getTable(entry.id) : undefined;
     if (table === undefined) throw notATable(context, relation, entry);
+    const membership = partitionMembershipOf(table);
+    const parent = membership === undefined ? undefined : write.getTable(membership.parentId);
+    if (parent !== undefined && !statement.tables.some((other) => other.name === parent.name)) {
+      // Routing needs every remainder: a partition goes only with its table (or by kmersearch_unpartition_table).
+      throw context.binder.error(SqlState.dependentObjectsStillExist, `cannot drop table ${table.name} because table ${parent.name} requires it`, undefined, {
+        hint: `You can drop table ${parent.name} instead, or call kmersearch_unpartition_table('${parent.name}') first.`,
+      });
+    }
     if (!tables.some((known) => known.id === table.id)) tables.push(table);
   }
-  for (const table of tables) write.dropTable(table.id);
+  for (const table of tables) {
+    // A partitioned table goes with its partitions (and their indexes).
+    for (const partition of partitionsOf(write, table)) write.dropTable(partition.id);
+    if (write.getTable(table.id) !== undefined) write.dropTable(table.id);
+  }
   return commandOutcome('DROP TABLE');
 }
 
@@ -71,8 +86,11 @@ export function executeTruncate(context: StatementContext, statement: ast.Trunca
     return table;
   });
   for (const table of tables) {
-    write.truncateTable(table.id);
-    for (const index of write.listIndexes(table.id)) if (isKmersearchIndex(index)) clearIndex(write, index.id);
+    // TRUNCATE of a partitioned table empties its partitions (and their indexes).
+    for (const partition of [table, ...partitionsOf(write, table)]) {
+      write.truncateTable(partition.id);
+      for (const index of write.listIndexes(partition.id)) if (isKmersearchIndex(index)) clearIndex(write, index.id);
+    }
     if (!statement.restartIdentity) continue;
     for (const sequence of write.listSequences()) {
       if (sequence.ownedBy?.tableId === table.id) write.setSequenceValue(sequence.id, sequence.startValue, false);

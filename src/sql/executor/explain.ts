@@ -72,6 +72,9 @@ function relationCount(node: PlanNode): number {
     case 'functionScan':
     case 'valuesScan':
       return 1;
+    case 'append':
+      // The parent's range entry and one per partition: PostgreSQL then prefixes sort and group keys.
+      return 1 + node.children.length;
     case 'subqueryScan':
       return 1 + relationCount(node.input);
     case 'result':
@@ -137,6 +140,14 @@ class PlanWriter {
       this.write(node.input, headerIndent);
       return;
     }
+    // PostgreSQL removes an Append of a single partition and shows the partition's scan in its place.
+    if (node.kind === 'append' && node.children.length === 1) {
+      const qualify = this.qualify;
+      this.qualify = false;
+      this.write(node.children[0] as PlanNode, headerIndent);
+      this.qualify = qualify;
+      return;
+    }
     const header = this.header(node);
     let propertyIndent: number;
     if (headerIndent === undefined) {
@@ -163,6 +174,14 @@ class PlanWriter {
         filter('Filter', node.filter);
         this.lines.push(`${' '.repeat(propertyIndent)}->  Bitmap Index Scan on ${node.index.name}`);
         this.lines.push(`${' '.repeat(propertyIndent + 6)}Index Cond: ${condition}`);
+        break;
+      }
+      case 'append': {
+        // Scan conditions are printed without prefixes (show_scan_qual prefixes only in VERBOSE).
+        const qualify = this.qualify;
+        this.qualify = false;
+        for (const child of node.children) this.write(child, propertyIndent);
+        this.qualify = qualify;
         break;
       }
       case 'functionScan':
@@ -218,6 +237,9 @@ class PlanWriter {
         return `Seq Scan on ${node.table.name}${node.alias === undefined ? '' : ` ${node.alias}`}`;
       case 'bitmapHeapScan':
         return `Bitmap Heap Scan on ${node.table.name}${node.alias === undefined ? '' : ` ${node.alias}`}`;
+      case 'append':
+        // An Append without partitions is PostgreSQL's empty Result.
+        return node.children.length === 0 ? 'Result' : 'Append';
       case 'functionScan': {
         const alias = node.source.alias;
         return `Function Scan on ${node.source.name}${alias === undefined || alias === node.source.name ? '' : ` ${alias}`}`;
@@ -262,6 +284,8 @@ class PlanWriter {
   modification(verb: string, tableName: string, alias: string | undefined, input: PlanNode): void {
     this.qualify = relationCount(input) > 1;
     this.lines.push(`${verb} on ${tableName}${alias === undefined ? '' : ` ${alias}`}`);
+    // PostgreSQL lists the partitions a modification of a partitioned table writes to.
+    if (input.kind === 'append') for (const child of input.children) this.lines.push(`  ${verb} on ${child.table.name} ${child.alias ?? ''}`.trimEnd());
     this.write(input, 2);
   }
 }

@@ -45,11 +45,17 @@ export async function runIndexBuild(
   context: StatementContext,
   write: WriteTransaction,
   index: IndexRecord,
-  excludedKeys?: SharedKeySet | undefined,
+  excludedKeys: SharedKeySet | undefined,
+  schedule: {
+    /** Worker threads for this build instead of `max_parallel_maintenance_workers` (partition-parallel builds). */
+    readonly workers?: number;
+    /** Turn-taking of builds running at the same time on `write` (src/parallel IndexBuildOptions.mergeTurn). */
+    readonly mergeTurn?: () => Promise<() => void>;
+  } = {},
 ): Promise<IndexBuildReport> {
   const settings = context.settings;
   const workspace = context.runtime.indexes;
-  const workers = Math.min(settings.maxParallelMaintenanceWorkers, settings.maxParallelWorkers);
+  const workers = schedule.workers ?? Math.min(settings.maxParallelMaintenanceWorkers, settings.maxParallelWorkers);
   const pool = workers > 0 ? await workspace.workerPool(settings.maxParallelWorkers) : null;
   const rows = write.getTable(index.tableId)?.liveRowCount;
   const progress = (done: number): void => context.progress({ operation: 'CREATE INDEX', done, total: rows, unit: 'rows' });
@@ -64,6 +70,7 @@ export async function runIndexBuild(
       excludedKeys,
       signal: abort.signal,
       testHooks: indexBuildTestHooks.current,
+      mergeTurn: schedule.mergeTurn,
     });
     progress(rows ?? report.rows);
     return report;

@@ -17,6 +17,7 @@
 import { SqlState } from '../../errors.js';
 import type { AnalysisRecord } from '../../analysis/index.js';
 import { checkOperatorClassWidth } from '../../kmer/index.js';
+import { isPartitionedTable, partitionsOf } from '../../partition/index.js';
 import { parsePostgresBoolean } from '../../settings/index.js';
 import type { IndexRecord, RelationEntry, TableRecord, WriteTransaction } from '../../storage/index.js';
 import type * as ast from '../ast.js';
@@ -132,6 +133,11 @@ export async function executeCreateIndex(context: StatementContext, statement: a
   const { entry } = requireTableEntry(context, write, statement.table);
   const table = entry.kind === 'table' ? write.getTable(entry.id) : undefined;
   if (table === undefined) throw notIndexable(context, statement.table, entry);
+  if (isPartitionedTable(table)) {
+    throw context.binder.error(SqlState.featureNotSupported, `cannot create index on partitioned table "${table.name}"`, undefined, {
+      hint: `Use kmersearch_parallel_create_index('${table.name}', '<column>'), which builds one index per partition.`,
+    });
+  }
   const method = statement.method ?? 'btree';
   if (!postgresAccessMethods.has(method)) {
     throw context.binder.error(SqlState.undefinedObject, `access method "${method}" does not exist`, undefined);
@@ -243,7 +249,8 @@ export async function executeReindex(context: StatementContext, statement: ast.R
   if (table === undefined) {
     throw context.binder.error(SqlState.wrongObjectType, `"${relation.name}" is not a table or materialized view`, undefined);
   }
-  const indexes = write.listIndexes(table.id).filter(isKmersearchIndex);
+  // REINDEX TABLE of a partitioned table rebuilds the indexes of its partitions.
+  const indexes = [table, ...partitionsOf(write, table)].flatMap((member) => write.listIndexes(member.id).filter(isKmersearchIndex));
   if (indexes.length === 0 && table.constraints.length === 0) {
     context.notice({ severity: 'NOTICE', code: SqlState.successfulCompletion, message: `table "${table.name}" has no indexes to reindex` });
   }

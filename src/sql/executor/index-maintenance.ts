@@ -11,13 +11,12 @@
  * Pending entries follow heap visibility and merged pages live in spaces only the transaction's catalog names, so
  * commit, rollback and a crash leave the index consistent with the heap (storage's rules; src/gin).
  */
-import { findAnalysis } from '../../analysis/index.js';
 import type { DnaValue } from '../../dna/types.js';
 import type { KeyMembership } from '../../kmer/index.js';
 import { addPendingRows, defaultPendingListLimitBytes, ginIndexOptions, mergePendingList } from '../../gin/index.js';
 import type { IndexRecord, TableRecord, WriteTransaction } from '../../storage/index.js';
 import type { Row } from '../binder/bound.js';
-import type { HighFrequencyState } from '../high-frequency.js';
+import { analysisFor, type HighFrequencyState } from '../high-frequency.js';
 import { isKmersearchIndex, recordedSettingsOf } from '../kmersearch-index.js';
 import type { StatementContext } from './context.js';
 import { mergeFailure, mergeResources } from './index-build.js';
@@ -84,7 +83,7 @@ export class IndexMaintenance {
     const columnName = table.columns[index.columnIndex]?.name;
     let excluded: KeyMembership | undefined;
     if (recorded.highFrequencyAnalysisId !== undefined && columnName !== undefined && this.highFrequency !== undefined) {
-      const analysis = findAnalysis(write, table.id, columnName, recorded.kmerSize, recorded.occurrenceBits);
+      const analysis = analysisFor(write, table.id, columnName, recorded.kmerSize, recorded.occurrenceBits);
       if (analysis?.analysisId === recorded.highFrequencyAnalysisId) excluded = this.highFrequency.keysOf(write, analysis);
     }
     this.excludedKeysByIndex.set(index.id, excluded);

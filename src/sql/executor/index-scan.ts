@@ -17,8 +17,9 @@
  * for it: that count is kmersearch_matchscore(column, query) of the row.
  */
 import { KmerSearchError, SqlState } from '../../errors.js';
-import { ginIndexOptions, ginKeyLayout, type IndexSearchSource, type RowFilter } from '../../gin/index.js';
-import { isAcceptedQueryText, keyLayout } from '../../kmer/index.js';
+import { ginIndexOptions, ginKeyLayout, type IndexMatches, type IndexSearchSource, type RowFilter } from '../../gin/index.js';
+import { isAcceptedQueryText, keyLayout, type SortedKeys } from '../../kmer/index.js';
+import type { SharedKeySet } from '../../parallel/index.js';
 import { decodeBlockCell, isTombstoned, rowsPerBlock, type HeapReader, type IndexRecord } from '../../storage/index.js';
 import type { Row } from '../binder/bound.js';
 import { excludedQueryOf, highFrequencyExclusionOn } from '../functions/kmersearch.js';
@@ -69,13 +70,64 @@ function searchSource(runtime: Runtime, index: IndexRecord, heap: HeapReader): I
   };
 }
 
+/**
+ * What the scan does before reading rows, with its cache lookups (one query-k-mer and one actual-min-score
+ * lookup, F14): nothing (NULL query, no keys, every key high-frequency), the sequential fallback (invalid text,
+ * ams < 1, or an index that left out another analysis's keys than `=%` excludes now), or an index search for
+ * `searchKeys` (Q, or Q \ H under high-frequency exclusion) with threshold `ams` (max(1, base − |H|) then).
+ */
+export type IndexSearchPlan =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'sequential' }
+  | {
+      readonly kind: 'search';
+      readonly searchKeys: SortedKeys;
+      readonly ams: number;
+      /** Q's key count and |H|: what a worker recomputes the threshold from (append.ts). */
+      readonly queryKeyCount: number;
+      readonly exclusion: { readonly keys: SharedKeySet; readonly excludedKeyCount: number } | undefined;
+    };
+
+export function planIndexSearch(runtime: Runtime, node: BitmapHeapScanNode, text: SqlValue): IndexSearchPlan {
+  if (text === null) return { kind: 'none' };
+  const columnName = node.table.columns[node.indexCondition.columnIndex]?.name ?? '';
+  // The planner chose this index only where it left out exactly the keys `=%` excludes now (index-paths.ts);
+  // should the analysis have changed since planning (a statement that also runs it), the scan answers.
+  const exclusion = highFrequencyExclusionOn(runtime.functionContext, node.table.id, columnName);
+  if (!isValidQueryText(runtime, text as string)) return { kind: 'sequential' };
+  if (exclusion?.analysisId !== recordedSettingsOf(node.index).highFrequencyAnalysisId) return { kind: 'sequential' };
+  const session = runtime.functionContext.session;
+  const queryKeys = session.queryKeys(text as string);
+  if (queryKeys.count === 0) return { kind: 'none' };
+  if (exclusion === undefined) {
+    const ams = session.actualMinScore(queryKeys);
+    return ams < 1 ? { kind: 'sequential' } : { kind: 'search', searchKeys: queryKeys, ams, queryKeyCount: queryKeys.count, exclusion: undefined };
+  }
+  const excluded = excludedQueryOf(queryKeys, exclusion);
+  const ams = session.actualMinScore(queryKeys, { identity: exclusion.identity, excludedKeyCount: excluded.excludedKeyCount });
+  // Every query key high-frequency: shared is 0 for every row, below ams ≥ 1.
+  if (excluded.searchKeys.count === 0) return { kind: 'none' };
+  if (ams < 1) return { kind: 'sequential' };
+  return {
+    kind: 'search',
+    searchKeys: excluded.searchKeys,
+    ams,
+    queryKeyCount: queryKeys.count,
+    exclusion: { keys: exclusion.keys, excludedKeyCount: excluded.excludedKeyCount },
+  };
+}
+
+/** A scan's search done ahead, in another thread (append.ts): its plan and, for a search, the rows found. */
+export interface PrefetchedSearch {
+  readonly plan: IndexSearchPlan;
+  readonly matches: IndexMatches | undefined;
+}
+
 export function compileBitmapHeapScan(node: BitmapHeapScanNode, compiler: PlanCompiler): RowSource {
   const query = compiler.expression(node.indexCondition.query);
   const filter = node.filter === undefined ? undefined : compiler.expression(node.filter.condition);
   const fallback = compiler.compile(node.fallback);
   const tableId = node.table.id;
-  const columnName = node.table.columns[node.indexCondition.columnIndex]?.name ?? '';
-  const leftOutAnalysisId = recordedSettingsOf(node.index).highFrequencyAnalysisId;
   // The record the statement planned with: planning and execution share the statement's view.
   const index = node.index;
   const width = node.table.columns.length;
@@ -85,33 +137,16 @@ export function compileBitmapHeapScan(node: BitmapHeapScanNode, compiler: PlanCo
 
   return function* (environment) {
     const runtime = environment.runtime;
-    const text = query([], environment);
-    if (text === null) return;
-    const session = runtime.functionContext.session;
-    // The planner chose this index only where it left out exactly the keys `=%` excludes now (index-paths.ts);
-    // should the analysis have changed since planning (a statement that also runs it), the scan answers.
-    const exclusion = highFrequencyExclusionOn(runtime.functionContext, tableId, columnName);
-    let sequential = !isValidQueryText(runtime, text as string) || exclusion?.analysisId !== leftOutAnalysisId;
-    let matches: { count: number; rowIds: Uint32Array; shared: Uint32Array } | undefined;
+    const prefetched = runtime.prefetchedSearches.get(node);
+    const search = prefetched?.plan ?? planIndexSearch(runtime, node, query([], environment));
+    if (search.kind === 'none') return;
     const heap = runtime.view.openHeap(tableId);
-    if (!sequential) {
-      const queryKeys = session.queryKeys(text as string);
-      if (queryKeys.count === 0) return;
-      let searchKeys = queryKeys;
-      let ams: number;
-      if (exclusion === undefined) {
-        ams = session.actualMinScore(queryKeys);
-      } else {
-        const excluded = excludedQueryOf(queryKeys, exclusion);
-        searchKeys = excluded.searchKeys;
-        ams = session.actualMinScore(queryKeys, { identity: exclusion.identity, excludedKeyCount: excluded.excludedKeyCount });
-      }
-      // Every query key high-frequency: shared is 0 for every row, below ams ≥ 1.
-      if (searchKeys.count === 0) return;
-      if (ams < 1) sequential = true;
-      else {
+    let matches: IndexMatches | undefined;
+    if (search.kind === 'search') {
+      matches = prefetched?.matches;
+      if (matches === undefined) {
         // In steps: a long query's search takes seconds, and cancellation must be able to stop it.
-        const steps = runtime.indexes.searcher.searchInSteps(searchSource(runtime, index, heap), searchKeys, ams);
+        const steps = runtime.indexes.searcher.searchInSteps(searchSource(runtime, index, heap), search.searchKeys, search.ams);
         try {
           for (let step = steps.next(); ; step = steps.next()) {
             if (step.done === true) {
@@ -126,7 +161,7 @@ export function compileBitmapHeapScan(node: BitmapHeapScanNode, compiler: PlanCo
         }
       }
     }
-    if (sequential || matches === undefined) {
+    if (matches === undefined) {
       for (const emission of fallback(environment)) {
         // The fallback's rows lack the score column; no row of an invalid query can pass `=%` anyway.
         yield emission === PAUSE || !withScores ? emission : emission.map((row) => [...row, null]);

@@ -3,9 +3,17 @@
  * checks types, NOT NULL and unique constraints with PostgreSQL's errors; a failure anywhere fails the
  * statement and the caller rolls the transaction back, so a statement never leaves part of its rows. Added rows
  * (and the new versions of updated ones) go to the table's kmersearch indexes in the same transaction
- * (index-maintenance.ts); deleted ones vanish from index searches with their visibility.
+ * (index-maintenance.ts); deleted ones vanish from index searches with their visibility. Rows of a partitioned
+ * table go through src/partition: routed by hash, moved by an UPDATE of the DNA value, unique across partitions.
  */
 import { KmerSearchError, SqlState } from '../../errors.js';
+import {
+  deletePartitionedRows,
+  insertPartitionedRows,
+  isPartitionedTable,
+  updatePartitionedRows,
+  type PartitionWrite,
+} from '../../partition/index.js';
 import type { ColumnValue, RowUpdate, TableRecord, WriteTransaction } from '../../storage/index.js';
 import type * as ast from '../ast.js';
 import type { BoundExpression, Row } from '../binder/bound.js';
@@ -33,12 +41,20 @@ export function requireWrite(context: StatementContext): WriteTransaction {
  * Appends complete rows to a table in the statement's write transaction. Every statement that adds rows (INSERT,
  * COPY FROM) goes through here, so work that must follow each inserted batch (index maintenance) has one place.
  */
-export function insertTableRows(context: StatementContext, table: TableRecord, rows: readonly Row[]): number[] {
-  if (rows.length === 0) return [];
+export function insertTableRows(context: StatementContext, table: TableRecord, rows: readonly Row[]): void {
+  if (rows.length === 0) return;
   const write = requireWrite(context);
+  if (isPartitionedTable(table)) {
+    // Each row goes to the partition its DNA value hashes to (src/partition), with that partition's indexes.
+    for (const written of insertPartitionedRows(write, table, rows as unknown as ColumnValue[][])) partitionRowsAdded(context, write, written);
+    return;
+  }
   const rowIds = write.insertRows(table.id, rows as unknown as ColumnValue[][]);
   context.runtime.indexMaintenance.rowsAdded(write, table, rows, rowIds);
-  return rowIds;
+}
+
+function partitionRowsAdded(context: StatementContext, write: WriteTransaction, written: PartitionWrite): void {
+  context.runtime.indexMaintenance.rowsAdded(write, written.partition, written.rows as unknown as Row[], written.rowIds as number[]);
 }
 
 function compileOptional(context: StatementContext, expressions: readonly (BoundExpression | undefined)[]): (Evaluator | undefined)[] {
@@ -148,8 +164,21 @@ export async function executeUpdate(context: StatementContext, statement: ast.Up
   });
   const returning = bound.returning === undefined ? undefined : new ReturningRows(context, bound.returning);
   let updated = 0;
+  const partitioned = isPartitionedTable(table);
   for (let start = 0; start < updates.length; start += writeBatchRows) {
     const chunk = updates.slice(start, start + writeBatchRows);
+    if (partitioned) {
+      // A new version whose DNA value hashes elsewhere moves to that partition (src/partition).
+      const outcome = updatePartitionedRows(write, table, chunk);
+      for (const written of outcome.writes) partitionRowsAdded(context, write, written);
+      outcome.updated.forEach((done, index) => {
+        if (!done) return;
+        updated++;
+        returning?.add((chunk[index] as RowUpdate).values as Row, environment);
+      });
+      context.runtime.checkCancelled();
+      continue;
+    }
     const newIds = write.updateRows(table.id, chunk);
     context.runtime.indexMaintenance.rowsAdded(write, table, chunk.map((update) => update.values as Row), newIds);
     newIds.forEach((id, index) => {
@@ -177,6 +206,8 @@ export async function executeDelete(context: StatementContext, statement: ast.De
       returning?.add(row.slice(0, width), environment);
     }
   });
-  const deleted = write.deleteRows(bound.table.id, rowIds);
+  const deleted = isPartitionedTable(bound.table)
+    ? deletePartitionedRows(write, bound.table, rowIds)
+    : write.deleteRows(bound.table.id, rowIds);
   return outcome(`DELETE ${deleted}`, deleted, returning);
 }

@@ -15,6 +15,7 @@ import type { PlanNode } from '../plan.js';
 import { type PlanningContext, planQuery, sequentialPlanning } from '../planner.js';
 import { type RecordValue, type SqlType, type SqlValue, compareValues, groupingKey } from '../types.js';
 import { type CompiledAggregate, createAggregateState } from './aggregate-state.js';
+import { compileAppend } from './append.js';
 import { compileBitmapHeapScan } from './index-scan.js';
 import type { Environment } from './runtime.js';
 
@@ -67,6 +68,8 @@ export class PlanCompiler {
         return this.seqScan(node);
       case 'bitmapHeapScan':
         return compileBitmapHeapScan(node, this);
+      case 'append':
+        return compileAppend(node, this);
       case 'functionScan':
         return this.functionScan(node);
       case 'subqueryScan': {

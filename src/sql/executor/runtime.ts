@@ -8,7 +8,9 @@ import type { StorageView, WriteTransaction } from '../../storage/index.js';
 import type { Row } from '../binder/bound.js';
 import type { FunctionContext } from '../functions/contract.js';
 import type { ValueIoOptions } from '../types.js';
+import type { BitmapHeapScanNode } from '../plan.js';
 import type { IndexMaintenance } from './index-maintenance.js';
+import type { PrefetchedSearch } from './index-scan.js';
 import type { IndexWorkspace } from './index-workspace.js';
 
 export interface Runtime {
@@ -31,6 +33,8 @@ export interface Runtime {
   readonly indexes: IndexWorkspace;
   /** This statement's upkeep of kmersearch indexes (rows added to pending lists, merges at the end). */
   readonly indexMaintenance: IndexMaintenance;
+  /** Index searches of partitions done ahead on the worker pool (append.ts), by the scan that uses them. */
+  readonly prefetchedSearches: Map<BitmapHeapScanNode, PrefetchedSearch>;
 }
 
 /** Long synchronous stretches starve timers and abort signals; sources ask for a turn when one is due. */

@@ -15,6 +15,7 @@ import { actionCallKey, actionFunctionNames, type ScalarFunction, type SetReturn
 import type { SqlValue } from '../types.js';
 import { deleteTemporaryFiles, performHighFrequencyAnalysis, undoHighFrequencyAnalysis } from './analysis.js';
 import type { StatementContext } from './context.js';
+import { parallelCreateIndex } from './partition-actions.js';
 
 type Action = (args: readonly SqlValue[], context: StatementContext) => Promise<SqlValue | readonly SqlValue[]>;
 
@@ -22,6 +23,7 @@ const actions: ReadonlyMap<string, Action> = new Map<string, Action>([
   ['kmersearch_perform_highfreq_analysis', performHighFrequencyAnalysis],
   ['kmersearch_undo_highfreq_analysis', undoHighFrequencyAnalysis],
   ['kmersearch_delete_tempfiles', deleteTemporaryFiles],
+  ['kmersearch_parallel_create_index', parallelCreateIndex],
 ]);
 
 interface ActionCall {

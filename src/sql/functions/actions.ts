@@ -1,6 +1,7 @@
 /**
  * Functions whose work is asynchronous and may write: `kmersearch_perform_highfreq_analysis` (worker threads,
- * minutes), `kmersearch_undo_highfreq_analysis` and `kmersearch_delete_tempfiles`. Expressions are evaluated
+ * minutes), `kmersearch_undo_highfreq_analysis`, `kmersearch_delete_tempfiles` and
+ * `kmersearch_parallel_create_index` (index builds in worker threads). Expressions are evaluated
  * synchronously, row by row, so such a call cannot run where it stands. Instead the executor runs every call of
  * these functions whose arguments are constants (literals, parameters) once, before the statement produces rows
  * (executor/statement-actions.ts; SELECT and INSERT … SELECT), and the catalog entry's `evaluate`/`rows` returns that result. A call whose
@@ -15,6 +16,7 @@ export const actionFunctionNames: ReadonlySet<string> = new Set([
   'kmersearch_perform_highfreq_analysis',
   'kmersearch_undo_highfreq_analysis',
   'kmersearch_delete_tempfiles',
+  'kmersearch_parallel_create_index',
 ]);
 
 /** The key of one call's result: the function and its argument values. */

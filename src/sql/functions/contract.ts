@@ -10,7 +10,7 @@
 import type { KmerSearchError } from '../../errors.js';
 import type { KeyExtractor } from '../../kmer/index.js';
 import type { Session } from '../../settings/index.js';
-import type { StorageView } from '../../storage/index.js';
+import type { StorageView, WriteTransaction } from '../../storage/index.js';
 import type { TableColumn } from '../binder/bound.js';
 import type { HighFrequencyState } from '../high-frequency.js';
 import type { Notice } from '../result.js';
@@ -24,6 +24,8 @@ export interface FunctionContext {
   readonly session: Session;
   /** The statement's view of the catalog (the system views over it); absent where no database is open. */
   readonly view?: StorageView | undefined;
+  /** The statement's write transaction, for the functions that change tables (the partition helpers). */
+  readonly write?: WriteTransaction | undefined;
   /** Scratch buffers for key extraction, reused across calls within the statement. */
   readonly extractor: KeyExtractor;
   /** Table names ↔ stable ids, for regclass and the functions that take a table. */

@@ -10,6 +10,8 @@
  * - high-frequency-cache.ts — the global and parallel high-frequency cache load/free functions;
  * - analysis.ts, actions.ts — the high-frequency analysis functions (statement actions run by the executor) and
  *   the rows of kmersearch_highfreq_kmer, kmersearch_highfreq_kmer_meta and kmersearch_analysis_status;
+ * - partition.ts — kmersearch_partition_table, kmersearch_unpartition_table, kmersearch_parallel_create_index
+ *   (a statement action);
  * - text.ts, encoding.ts, math.ts (+ numeric-math.ts), system.ts — PostgreSQL 15 builtins;
  * - conditional.ts, common-type.ts — COALESCE, GREATEST, LEAST, NULLIF and select_common_type;
  * - resolution.ts — resolveFunctionCall (42883 / 42725);
@@ -27,6 +29,7 @@ import { highFrequencyCacheFunctions } from './high-frequency-cache.js';
 import { indexCatalogFunctions } from './index-catalog.js';
 import { kmersearchFunctions, kmersearchOperators } from './kmersearch.js';
 import { mathFunctions } from './math.js';
+import { partitionFunctions } from './partition.js';
 import { systemFunctions } from './system.js';
 import { textFunctions } from './text.js';
 
@@ -54,6 +57,7 @@ export {
 export { KMERSEARCH_VERSION, VERSION_STRING } from './system.js';
 export { actionCallKey, actionFunctionNames } from './actions.js';
 export { ANALYSIS_RESULT_TYPE, DELETE_TEMPFILES_TYPE, DROP_RESULT_TYPE, recordOf } from './analysis.js';
+export { PARALLEL_CREATE_INDEX_TYPE } from './partition.js';
 
 class Catalog implements FunctionCatalog {
   private readonly registry = new FunctionRegistry();
@@ -85,6 +89,7 @@ export function createFunctionCatalog(): FunctionCatalog {
       ...indexCatalogFunctions(),
       ...highFrequencyCacheFunctions(),
       ...analysisFunctions(),
+      ...partitionFunctions(),
       ...textFunctions(),
       ...encodingFunctions(),
       ...mathFunctions(),

@@ -52,15 +52,21 @@ export interface HighFrequencyExclusion extends KeyMembership {
   readonly analysisId: number;
 }
 
-/** One exclusion object per key set, so that excludedQueryOf's memo is shared by every statement using it. */
-const exclusions = new WeakMap<SharedKeySet, HighFrequencyExclusion>();
+/** The exclusion of a stored analysis, with its key set, which worker threads read without a copy (append.ts). */
+export interface AnalysisExclusion extends HighFrequencyExclusion {
+  readonly keys: SharedKeySet;
+}
 
-function exclusionOf(analysisId: number, keys: SharedKeySet): HighFrequencyExclusion {
+/** One exclusion object per key set, so that excludedQueryOf's memo is shared by every statement using it. */
+const exclusions = new WeakMap<SharedKeySet, AnalysisExclusion>();
+
+function exclusionOf(analysisId: number, keys: SharedKeySet): AnalysisExclusion {
   let exclusion = exclusions.get(keys);
   if (exclusion === undefined) {
     exclusion = Object.freeze({
       identity: `analysis ${analysisId}`,
       analysisId,
+      keys,
       has: (list: KeyList, index: number) => keys.has(list, index),
     });
     exclusions.set(keys, exclusion);
@@ -78,7 +84,7 @@ export function highFrequencyExclusionOn(
   context: FunctionContext,
   tableId: number,
   columnName: string,
-): HighFrequencyExclusion | undefined {
+): AnalysisExclusion | undefined {
   const state = context.highFrequency;
   const view = context.view;
   if (state === undefined || view === undefined) return undefined;
