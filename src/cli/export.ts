@@ -14,6 +14,7 @@ import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { KmerSearchError, SqlState } from '../errors.js';
 import { encodeCopyRow, resolveCopyOptions } from '../formats/index.js';
+import { partitionMembershipOf, partitionsOf } from '../partition/index.js';
 import { type SettingDefinition, formatSettingValue, settingDefinitions } from '../settings/index.js';
 import {
   StorageEngine,
@@ -200,10 +201,15 @@ class ScriptOutput {
   }
 }
 
+/**
+ * COPY of a table's rows; `sources` are the tables whose rows it holds: the table itself, or a partitioned table's
+ * partitions (its own heap is empty), whose rows the load routes again.
+ */
 async function writeTableData(
   output: ScriptOutput,
   snapshot: Snapshot,
   table: TableRecord,
+  sources: readonly TableRecord[],
   context: CommandContext,
   quiet: boolean,
 ): Promise<number> {
@@ -219,17 +225,20 @@ async function writeTableData(
     itemName: 'rows',
   });
   let rows = 0;
-  for (const batch of scanTable(snapshot, table.id)) {
-    const values = new Array<string | null>(types.length);
-    for (let row = 0; row < batch.rowIds.length; row++) {
-      for (let column = 0; column < types.length; column++) {
-        const value = (batch.columns[column] as readonly unknown[])[row] ?? null;
-        values[column] = value === null ? null : formatValue(value as SqlValue, types[column] as (typeof types)[number]);
+  const total = sources.reduce((sum, source) => sum + source.liveRowCount, 0);
+  for (const source of sources) {
+    for (const batch of scanTable(snapshot, source.id)) {
+      const values = new Array<string | null>(types.length);
+      for (let row = 0; row < batch.rowIds.length; row++) {
+        for (let column = 0; column < types.length; column++) {
+          const value = (batch.columns[column] as readonly unknown[])[row] ?? null;
+          values[column] = value === null ? null : formatValue(value as SqlValue, types[column] as (typeof types)[number]);
+        }
+        await output.write(encodeCopyRow(values, textOptions));
       }
-      await output.write(encodeCopyRow(values, textOptions));
+      rows += batch.rowIds.length;
+      display.update(rows, total);
     }
-    rows += batch.rowIds.length;
-    display.update(rows, table.liveRowCount);
   }
   await output.write('\\.\n\n');
   display.finish(`table ${table.name}: ${rows} rows`);
@@ -241,9 +250,20 @@ async function writeScript(output: ScriptOutput, snapshot: Snapshot, plan: Expor
   for (const wanted of plan.tables) {
     if (!allTables.some((table) => table.name === wanted)) throw new KmerSearchError(SqlState.undefinedTable, `relation "${wanted}" does not exist`);
   }
-  const tables = plan.tables.length === 0 ? allTables : allTables.filter((table) => plan.tables.includes(table.name));
+  const chosen = plan.tables.length === 0 ? allTables : allTables.filter((table) => plan.tables.includes(table.name));
+  // A partitioned table is exported as one table holding all its rows, partitioned again by the reference's
+  // kmersearch_partition_table once loaded (the same routing, so the same partitions); its partitions are not
+  // exported on their own, but their indexes are, after the partitioning.
+  const partitionsByParent = new Map(chosen.map((table) => [table.id, partitionsOf(snapshot, table)]));
+  const tables = chosen.filter((table) => {
+    const parentId = partitionMembershipOf(table)?.parentId;
+    return parentId === undefined || !partitionsByParent.has(parentId);
+  });
   const sequences = snapshot.listSequences();
-  const indexes = plan.dnaAsText ? [] : tables.flatMap((table) => snapshot.listIndexes(table.id)).sort((left, right) => left.id - right.id);
+  const indexedTables = tables.flatMap((table) => [table, ...(partitionsByParent.get(table.id) ?? [])]);
+  const indexes = plan.dnaAsText
+    ? []
+    : indexedTables.flatMap((table) => snapshot.listIndexes(table.id)).sort((left, right) => left.id - right.id);
 
   await output.write(
     [
@@ -272,17 +292,25 @@ async function writeScript(output: ScriptOutput, snapshot: Snapshot, plan: Expor
     );
   }
   for (const table of tables) {
+    const partitions = partitionsByParent.get(table.id) ?? [];
     await output.write(createTableStatement(table, sequences, plan.dnaAsText) + '\n');
-    await writeTableData(output, snapshot, table, context, plan.quiet);
+    await writeTableData(output, snapshot, table, partitions.length > 0 ? partitions : [table], context, plan.quiet);
     for (const sequence of sequences) {
       if (sequence.ownedBy?.tableId !== table.id) continue;
       if (!sequence.isCalled && sequence.lastValue === sequence.startValue) continue;
       // setval takes regclass text: the name as an identifier (quoted when needed), inside a literal.
       await output.write(`SELECT setval(${quoteLiteral(quoteIdentifier(sequence.name))}, ${sequence.lastValue}, ${sequence.isCalled});\n\n`);
     }
+    if (partitions.length === 0) continue;
+    if (plan.dnaAsText) {
+      // Without pg_kmersearch there is no kmersearch_partition_table (and text hashes differently): one table.
+      await output.write(`-- ${table.name} was partitioned into ${partitions.length} partitions; exported as one table.\n\n`);
+    } else {
+      await output.write(`SELECT kmersearch_partition_table(${quoteLiteral(table.name)}, ${partitions.length});\n\n`);
+    }
   }
   for (const index of indexes) {
-    const table = tables.find((candidate) => candidate.id === index.tableId) as TableRecord;
+    const table = indexedTables.find((candidate) => candidate.id === index.tableId) as TableRecord;
     const column = table.columns[index.columnIndex] as ColumnRecord;
     const settings = indexSettings(index);
     if (settings.length > 0) await output.write(`${settings.join('\n')}\n`);

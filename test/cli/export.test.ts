@@ -119,6 +119,38 @@ describe('kmersearch export', () => {
     expect(await snapshot(copy)).toEqual(await snapshot(database));
   });
 
+  it('exports a partitioned table as one table partitioned again on load, with its partitions\' indexes', async () => {
+    const source = join(directory.path, 'partitioned');
+    await withDatabase(source, async (engine) => {
+      await engine.exec(`
+        CREATE TABLE split (id serial PRIMARY KEY, seq dna2);
+        INSERT INTO split (seq) VALUES ('ACGTACGTACGTACGTAA'), ('TTTTTTTTTTTTTTTTTTTT'), ('GGGGCCCCAAAATTTTACGT'), ('CCCCCCCCCCCCCCCCAAAA');
+        SELECT kmersearch_partition_table('split', 2);
+        SET kmersearch.kmer_size = 12;
+        SELECT * FROM kmersearch_parallel_create_index('split', 'seq');
+      `);
+    });
+    const script = (await kmersearch(['export', '-q', '-d', source])).stdout;
+    // One CREATE TABLE and one COPY with all four rows; the partitions only as the partitioning call and indexes.
+    expect(script.match(/CREATE TABLE/g)).toHaveLength(1);
+    expect(script).toContain("SELECT kmersearch_partition_table('split', 2);\n");
+    expect(script).toContain('CREATE INDEX split_0_seq_gin_idx ON split_0 USING gin (seq kmersearch_dna2_gin_ops_int4);');
+    expect(script).toContain('CREATE INDEX split_1_seq_gin_idx ON split_1 USING gin (seq kmersearch_dna2_gin_ops_int4);');
+    expect(script.indexOf('kmersearch_partition_table')).toBeLessThan(script.indexOf('CREATE INDEX split_0'));
+    const dump = join(directory.path, 'partitioned.sql');
+    expect((await kmersearch(['export', '-q', '-d', source, '-o', dump])).status).toBe(0);
+    const copy = join(directory.path, 'partitioned-copy');
+    const loaded = await kmersearch(['-d', copy, '-q', '-v', 'ON_ERROR_STOP=1', '-f', dump]);
+    expect(loaded.status).toBe(0);
+    const contents = async (path: string): Promise<unknown> =>
+      withDatabase(path, async (engine) => ({
+        partitions: (await engine.queryText("SELECT 0 AS p, id, seq FROM split_0 UNION ALL SELECT 1, id, seq FROM split_1 ORDER BY 1, 2")).rows,
+        indexes: (await engine.queryText('SELECT index_oid::regclass, kmer_size FROM kmersearch_index_info ORDER BY 1')).rows,
+        next: (await engine.query("SELECT nextval('split_id_seq') AS next")).rows,
+      }));
+    expect(await contents(copy)).toEqual(await contents(source));
+  });
+
   it('--dna-as-text writes DNA as text and leaves out what needs pg_kmersearch; --table picks tables', async () => {
     const result = await kmersearch(['export', '-q', '-d', database, '--dna-as-text', '--table', '"Refs"']);
     expect(result.status).toBe(0);
