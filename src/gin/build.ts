@@ -81,7 +81,6 @@ class ChunkSink implements PairSink {
 export class IndexBuilder {
   readonly layout: KeyLayout;
   readonly index: IndexRecord;
-  private readonly options: GinIndexOptions;
   private readonly collector: RunCollector;
   private storageId: number | null = null;
   private rows = 0;
@@ -95,7 +94,6 @@ export class IndexBuilder {
     const index = write.getIndex(indexId);
     if (index === undefined) throw new KmerSearchError(SqlState.undefinedObject, `index with id ${indexId} does not exist`);
     this.index = index;
-    this.options = ginIndexOptions(index);
     this.layout = ginKeyLayout(index);
     this.collector = new RunCollector(Math.floor(resources.memoryBudgetBytes / 2), (label) =>
       resources.createSpillFile(label),
