@@ -1,7 +1,9 @@
 /**
  * Index builds with worker threads: the main thread lists the blocks its view sees, participants (pool workers,
  * or the calling thread when zero workers are asked for) extract keys from them and send sorted runs back as they
- * fill up, and gin's IndexBuilder merges the runs into pages within the memory budget.
+ * fill up, and gin's IndexBuilder merges the runs into pages within the memory budget. With one worker and
+ * `encodeInWorker` (partition-parallel builds), the worker merges and encodes the pages too (build-pages.ts) and
+ * this thread only appends them.
  *
  * Failure and cancellation: the first error (or the AbortSignal) sets the shared "cancelled" flag, so every other
  * participant stops at its next block; the build waits for all of them, removes its spill file and pages, and
@@ -45,7 +47,8 @@ export interface IndexBuildOptions {
   readonly testHooks?: ExtractKeysTestHooks | undefined;
   /**
    * Builds running at the same time on one write transaction (one index per partition) take turns for the
-   * merge, which writes pages in LMDB's append mode: each build's pages must follow every key already written.
+   * merge (with `encodeInWorker`: for writing the encoded pages), which writes pages in LMDB's append mode: each
+   * build's pages must follow every key already written.
    * Resolves with the function that ends the turn.
    */
   readonly mergeTurn?: (() => Promise<() => void>) | undefined;
