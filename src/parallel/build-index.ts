@@ -194,7 +194,7 @@ async function buildInWorker(
   } finally {
     spillFile.remove();
   }
-  const written = performance.now();
+  const workerDone = performance.now();
   const endTurn = options.mergeTurn === undefined ? undefined : await options.mergeTurn();
   let report: BuildReport;
   try {
@@ -211,7 +211,7 @@ async function buildInWorker(
     pairs: result.keys,
     participants: [result],
     extractionMs: result.extractionMs,
-    mergeMs: result.mergeMs + (performance.now() - written),
+    mergeMs: result.mergeMs + (performance.now() - workerDone),
   };
 }
 
