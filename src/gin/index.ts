@@ -27,8 +27,12 @@ export {
 export { IndexPagesWriter, LiveRowFilter, RunMerger, type PageStatistics, type PairSink, type RowFilter } from './merge.js';
 export { MemoryRunSource, PageRunSource, RunCollector, SpilledRunSource, type RunSource } from './run-sources.js';
 export {
+  DetachedPagesBuild,
   IndexBuilder,
   cancelledError,
+  encodedPagesTransferList,
+  writeEncodedPages,
+  type EncodedPages,
   throwIfCancelled,
   type BuildReport,
   type BuildResources,

@@ -1,7 +1,9 @@
 /**
  * Index builds with worker threads: the main thread lists the blocks its view sees, participants (pool workers,
  * or the calling thread when zero workers are asked for) extract keys from them and send sorted runs back as they
- * fill up, and gin's IndexBuilder merges the runs into pages within the memory budget.
+ * fill up, and gin's IndexBuilder merges the runs into pages within the memory budget. With one worker and
+ * `encodeInWorker` (partition-parallel builds), the worker merges and encodes the pages too (build-pages.ts) and
+ * this thread only appends them.
  *
  * Failure and cancellation: the first error (or the AbortSignal) sets the shared "cancelled" flag, so every other
  * participant stops at its next block; the build waits for all of them, removes its spill file and pages, and
@@ -12,6 +14,8 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { KmerSearchError, SqlState, asKmerSearchError } from '../errors.js';
 import {
   IndexBuilder,
+  writeEncodedPages,
+  type EncodedPages,
   bytesPerPair,
   cancelledError,
   checkIndexableRowIdLimit,
@@ -21,6 +25,7 @@ import {
 } from '../gin/index.js';
 import { HeapBlockReader, listTableBlocks, type SpillFile, type WriteTransaction } from '../storage/index.js';
 import { KeyExtractionTask, type ExtractKeysInput, type ExtractKeysResult, type ExtractKeysTestHooks } from './extract-keys.js';
+import type { BuildPagesInput, BuildPagesResult, PagesMessage } from './build-pages.js';
 import type { WorkerPool } from './pool.js';
 import type { SharedKeySet } from './shared-key-set.js';
 import type { ExtractionMessage } from './worker.js';
@@ -42,10 +47,17 @@ export interface IndexBuildOptions {
   readonly testHooks?: ExtractKeysTestHooks | undefined;
   /**
    * Builds running at the same time on one write transaction (one index per partition) take turns for the
-   * merge, which writes pages in LMDB's append mode: each build's pages must follow every key already written.
+   * merge (with `encodeInWorker`: for writing the encoded pages), which writes pages in LMDB's append mode: each
+   * build's pages must follow every key already written.
    * Resolves with the function that ends the turn.
    */
   readonly mergeTurn?: (() => Promise<() => void>) | undefined;
+  /**
+   * With one worker thread: that thread also merges the runs and encodes the pages (src/parallel build-pages.ts),
+   * and this thread only appends them to LMDB — in `mergeTurn`, which then covers only the writing. Builds of
+   * several indexes at once (one per partition) thereby merge in parallel. Ignored with 0 or several workers.
+   */
+  readonly encodeInWorker?: boolean | undefined;
 }
 
 export interface IndexBuildReport extends BuildReport {
@@ -115,6 +127,10 @@ export async function buildIndex(write: WriteTransaction, indexId: number, optio
       excludedKeys: excluded?.buffer ?? null,
       testHooks: options.testHooks,
     };
+    if (options.encodeInWorker === true && workers === 1 && pool !== null) {
+      builder.discard();
+      return await buildInWorker(write, index.id, pool, { ...input, memoryBudgetBytes: options.memoryBudgetBytes }, options, blocks.length);
+    }
     const started = performance.now();
     const results = await runKeyExtraction(pool, workers, input, (run) => builder.addRun(run), options.signal);
     const extracted = performance.now();
@@ -149,6 +165,57 @@ export async function buildIndex(write: WriteTransaction, indexId: number, optio
 }
 
 /**
+ * The build of one index on one worker thread (extraction, merge, page encoding), then the pages appended here in
+ * the caller's merge turn. The spill file is created here and removed here, whatever the worker did.
+ */
+async function buildInWorker(
+  write: WriteTransaction,
+  indexId: number,
+  pool: WorkerPool,
+  input: Omit<BuildPagesInput, 'queue' | 'spillPath'>,
+  options: IndexBuildOptions,
+  blocks: number,
+): Promise<IndexBuildReport> {
+  const spillFile = options.database.createSpillFile('gin_build');
+  let built: { result: BuildPagesResult; pages: EncodedPages };
+  try {
+    const queue = BlockWorkQueue.create();
+    [built] = await runInWorkers(queue, 1, options.signal, async (port, port2, terminate) => {
+      let arrived!: (pages: EncodedPages) => void;
+      const pages = new Promise<EncodedPages>((resolve) => (arrived = resolve));
+      port.on('message', (message: PagesMessage) => arrived(message.pages));
+      const result = await pool.run<BuildPagesResult>(
+        { kind: 'build-pages', input: { ...input, queue: queue.buffer, spillPath: spillFile.path }, port: port2 },
+        { transferList: [port2], signal: terminate },
+      );
+      // The worker posted the pages before replying.
+      return { result, pages: await pages };
+    }) as [{ result: BuildPagesResult; pages: EncodedPages }];
+  } finally {
+    spillFile.remove();
+  }
+  const workerDone = performance.now();
+  const endTurn = options.mergeTurn === undefined ? undefined : await options.mergeTurn();
+  let report: BuildReport;
+  try {
+    report = await writeEncodedPages(write, indexId, built.pages, built.result.rows, options);
+  } finally {
+    endTurn?.();
+  }
+  const { result } = built;
+  return {
+    ...report,
+    workersUsed: 1,
+    blocks,
+    rows: result.rows,
+    pairs: result.keys,
+    participants: [result],
+    extractionMs: result.extractionMs,
+    mergeMs: result.mergeMs + (performance.now() - workerDone),
+  };
+}
+
+/**
  * Runs the extraction on `workers` pool threads (or in the calling thread when 0) over one shared queue; `onRun`
  * receives every run on the main thread. Resolves with each participant's counters once all have finished.
  */
@@ -163,6 +230,44 @@ export async function runKeyExtraction(
   const taskInput: ExtractKeysInput = { ...input, queue: queue.buffer };
   if (workers === 0 || pool === null) return [await extractInCallingThread(taskInput, queue, onRun, signal)];
 
+  return runInWorkers(queue, workers, signal, async (port, port2, terminate, fail, failed) => {
+    let ended!: () => void;
+    const end = new Promise<void>((resolve) => (ended = resolve));
+    port.on('message', (message: ExtractionMessage) => {
+      if (message.type === 'end') {
+        ended();
+        return;
+      }
+      // After a failure the runs still arriving are dropped (the build is being abandoned).
+      if (failed()) return;
+      try {
+        onRun(message.run);
+      } catch (error) {
+        fail(error);
+      }
+    });
+    const result = await pool.run<ExtractKeysResult>(
+      { kind: 'extract-keys', input: taskInput, port: port2 },
+      { transferList: [port2], signal: terminate },
+    );
+    // The worker posted 'end' after its last run and before replying.
+    await end;
+    return result;
+  });
+}
+
+/**
+ * Runs `participant` `workers` times at once, each with a message channel to its task (this side, the side to
+ * transfer), over one queue: the first error or the signal cancels the queue, so that every participant stops at
+ * its next block (or merge slice); a participant's thread that does not stop within half a second after the signal
+ * is terminated through `terminate`. Resolves with every participant's value, or rejects with the first error.
+ */
+async function runInWorkers<T>(
+  queue: BlockWorkQueue,
+  workers: number,
+  signal: AbortSignal | undefined,
+  participant: (port: MessagePort, transferPort: MessagePort, terminate: AbortSignal, fail: (error: unknown) => void, failed: () => boolean) => Promise<T>,
+): Promise<T[]> {
   const terminate = new AbortController();
   let terminateTimer: NodeJS.Timeout | undefined;
   let firstError: unknown;
@@ -178,32 +283,11 @@ export async function runKeyExtraction(
   if (signal?.aborted === true) onAbort();
   const ports: MessagePort[] = [];
   try {
-    const participants = Array.from({ length: workers }, async (): Promise<ExtractKeysResult> => {
+    const participants = Array.from({ length: workers }, async (): Promise<T> => {
       const channel = new MessageChannel();
       ports.push(channel.port1);
-      let ended!: () => void;
-      const end = new Promise<void>((resolve) => (ended = resolve));
-      channel.port1.on('message', (message: ExtractionMessage) => {
-        if (message.type === 'end') {
-          ended();
-          return;
-        }
-        // After a failure the runs still arriving are dropped (the build is being abandoned).
-        if (firstError !== undefined) return;
-        try {
-          onRun(message.run);
-        } catch (error) {
-          fail(error);
-        }
-      });
       try {
-        const result = await pool.run<ExtractKeysResult>(
-          { kind: 'extract-keys', input: taskInput, port: channel.port2 },
-          { transferList: [channel.port2], signal: terminate.signal },
-        );
-        // The worker posted 'end' after its last run and before replying.
-        await end;
-        return result;
+        return await participant(channel.port1, channel.port2, terminate.signal, fail, () => firstError !== undefined);
       } catch (error) {
         fail(error);
         throw error;
@@ -211,7 +295,7 @@ export async function runKeyExtraction(
     });
     const settled = await Promise.allSettled(participants);
     if (firstError !== undefined) throw asKmerSearchError(firstError);
-    return settled.map((outcome) => (outcome as PromiseFulfilledResult<ExtractKeysResult>).value);
+    return settled.map((outcome) => (outcome as PromiseFulfilledResult<T>).value);
   } finally {
     signal?.removeEventListener('abort', onAbort);
     if (terminateTimer !== undefined) clearTimeout(terminateTimer);

@@ -6,6 +6,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import { HeapBlockReader } from '../storage/index.js';
+import { buildPagesInWorker, type BuildPagesInput, type BuildPagesResult } from './build-pages.js';
 import { countKeysInWorker, type CountKeysInput, type CountKeysResult } from './count-keys.js';
 import { KeyExtractionTask, runTransferList, type ExtractKeysInput, type ExtractKeysResult } from './extract-keys.js';
 import { searchBatch, type SearchBatchInput, type SearchBatchResult } from './search-task.js';
@@ -14,7 +15,8 @@ import { serializeError, type TaskReply } from './task-errors.js';
 export type WorkerRequest =
   | { readonly kind: 'extract-keys'; readonly input: ExtractKeysInput; readonly port: MessagePort }
   | { readonly kind: 'search'; readonly input: SearchBatchInput }
-  | { readonly kind: 'count-keys'; readonly input: CountKeysInput };
+  | { readonly kind: 'count-keys'; readonly input: CountKeysInput }
+  | { readonly kind: 'build-pages'; readonly input: BuildPagesInput; readonly port: MessagePort };
 
 /** Messages of an extraction task on its port: runs as they are produced, then the end. */
 export type ExtractionMessage =
@@ -46,16 +48,18 @@ function extractKeys(input: ExtractKeysInput, port: MessagePort): ExtractKeysRes
   return result;
 }
 
-export default function runTask(request: WorkerRequest): TaskReply<ExtractKeysResult | SearchBatchResult | CountKeysResult> {
+type TaskResult = ExtractKeysResult | SearchBatchResult | CountKeysResult | BuildPagesResult;
+
+export default async function runTask(request: WorkerRequest): Promise<TaskReply<TaskResult>> {
   try {
-    return handle(request);
+    return await handle(request);
   } finally {
     // Let go of the read snapshot between tasks, or LMDB could not reuse pages freed meanwhile.
     for (const reader of readers.values()) reader.refresh();
   }
 }
 
-function handle(request: WorkerRequest): TaskReply<ExtractKeysResult | SearchBatchResult | CountKeysResult> {
+async function handle(request: WorkerRequest): Promise<TaskReply<TaskResult>> {
   try {
     switch (request.kind) {
       case 'extract-keys':
@@ -66,6 +70,12 @@ function handle(request: WorkerRequest): TaskReply<ExtractKeysResult | SearchBat
         }
       case 'search':
         return { ok: true, value: searchBatch(readerFor(request.input.databasePath), request.input) };
+      case 'build-pages':
+        try {
+          return { ok: true, value: await buildPagesInWorker(request.input, readerFor(request.input.databasePath), request.port) };
+        } finally {
+          request.port.close();
+        }
       case 'count-keys':
         return { ok: true, value: countKeysInWorker(request.input, readerFor(request.input.databasePath)) };
     }

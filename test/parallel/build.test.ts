@@ -111,6 +111,28 @@ describe('index builds on worker threads', () => {
     for (const result of results) expect(result).toEqual(results[0]);
   });
 
+  it('writes the same pages and key filter when the worker merges and encodes them (encodeInWorker)', async () => {
+    await seedTable(900, 120);
+    const stored: { pages: string[]; filter: string | undefined }[] = [];
+    for (const [encodeInWorker, memoryBudgetBytes] of [[false, 4096], [true, 4096], [false, 1 << 26], [true, 1 << 26]] as const) {
+      const write = await engine.beginWrite();
+      const index = createKmerIndex(write, write.getTable('sequences')!, 12, 2);
+      const report = await buildIndex(write, index.id, options({ workers: 1, memoryBudgetBytes, encodeInWorker }));
+      expect([report.workersUsed, report.rows]).toEqual([1, 900]);
+      if (memoryBudgetBytes === 4096) expect(report.spilledRuns).toBeGreaterThan(2);
+      write.commit();
+      const record = engine.beginRead().getIndex(index.id)!;
+      const filter = engine.beginRead().readIndexEntry(spaceStart(record.storageId));
+      stored.push({ pages: pageBytes(record), filter: filter === undefined ? undefined : Buffer.from(filter).toString('hex') });
+      expect(spillFiles(engine)).toEqual([]);
+    }
+    expect(stored[0]!.pages.length).toBeGreaterThan(1);
+    expect(stored[1]).toEqual(stored[0]);
+    expect(stored[2]!.filter).toBeDefined();
+    expect(stored[3]).toEqual(stored[2]);
+    expect(stored[2]!.pages).toEqual(stored[0]!.pages);
+  });
+
   it('lets fast workers take more blocks: every block is processed exactly once', async () => {
     await seedTable(64 * 256, 20);
     const write = await engine.beginWrite();
@@ -269,6 +291,17 @@ describe('failures', () => {
     });
   }
 
+  it('reports a KmerSearchError of a worker that merges and encodes (encodeInWorker) and leaves nothing', async () => {
+    await seedTable(20 * 256, 30);
+    const write = await engine.beginWrite();
+    const index = createKmerIndex(write, write.getTable('sequences')!, 8, 2);
+    const error = await caught(
+      buildIndex(write, index.id, options({ workers: 1, encodeInWorker: true, memoryBudgetBytes: 4096, testHooks: { failAtBlock: 12 } })),
+    );
+    expect([error.code, error.message, error.detail, error.hint]).toEqual(['XX001', 'test hook: failure at block 12', 'injected', 'none']);
+    await expectNothingLeft(write);
+  });
+
   it('reports any other error thrown in a worker as XX000 with its message', async () => {
     await seedTable(8 * 256, 30);
     const write = await engine.beginWrite();
@@ -345,6 +378,27 @@ describe('cancellation', () => {
       expect(engine.spaceUsage().gin.entries).toBe(0);
     });
   }
+
+  it('stops within a second of the abort and leaves nothing (the worker merges and encodes)', async () => {
+    await seedTable(200 * 256, 12);
+    const write = await engine.beginWrite();
+    const index = createKmerIndex(write, write.getTable('sequences')!, 6, 1);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 300);
+    const started = performance.now();
+    const error = await caught(
+      buildIndex(
+        write,
+        index.id,
+        options({ workers: 1, encodeInWorker: true, memoryBudgetBytes: 4096, signal: controller.signal, testHooks: { delayPerBlockMs: 20 } }),
+      ),
+    );
+    expect([error.code, error.message]).toEqual(['57014', 'canceling statement due to user request']);
+    expect(performance.now() - started).toBeLessThan(1300);
+    write.rollback();
+    expect(spillFiles(engine)).toEqual([]);
+    expect(engine.spaceUsage().gin.entries).toBe(0);
+  });
 
   it('terminates a worker that does not reach its next block in time', async () => {
     await seedTable(8 * 256, 12);

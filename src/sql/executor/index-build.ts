@@ -51,6 +51,8 @@ export async function runIndexBuild(
     readonly workers?: number;
     /** Turn-taking of builds running at the same time on `write` (src/parallel IndexBuildOptions.mergeTurn). */
     readonly mergeTurn?: () => Promise<() => void>;
+    /** The worker thread also merges and encodes the pages (src/parallel IndexBuildOptions.encodeInWorker). */
+    readonly encodeInWorker?: boolean;
   } = {},
 ): Promise<IndexBuildReport> {
   const settings = context.settings;
@@ -71,6 +73,7 @@ export async function runIndexBuild(
       signal: abort.signal,
       testHooks: indexBuildTestHooks.current,
       mergeTurn: schedule.mergeTurn,
+      encodeInWorker: schedule.encodeInWorker,
     });
     progress(rows ?? report.rows);
     return report;

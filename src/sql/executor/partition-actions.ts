@@ -65,7 +65,7 @@ function checkPreconditions(context: StatementContext, write: WriteTransaction, 
   return { parent, columnName: column, analysis };
 }
 
-/** Hands the merge phase (LMDB append-mode page writes) to one build at a time. */
+/** Hands the writing of pages (LMDB append mode) to one build at a time; the merges run on the workers. */
 function mergeTurns(): () => Promise<() => void> {
   let queue: Promise<void> = Promise.resolve();
   return () => {
@@ -102,7 +102,7 @@ export async function parallelCreateIndex(args: readonly SqlValue[], context: St
     if (write.findRelation(indexName) !== undefined) throw new KmerSearchError(SqlState.duplicateTable, `relation "${indexName}" already exists`);
     const index = write.createIndex({ name: indexName, tableId: partition.id, columnName, method: 'gin', operatorClass, options: indexOptionsFor(recorded) });
     try {
-      const report = await runIndexBuild(context, write, index, excludedKeys, { workers: concurrency > 0 ? 1 : 0, mergeTurn });
+      const report = await runIndexBuild(context, write, index, excludedKeys, { workers: concurrency > 0 ? 1 : 0, mergeTurn, encodeInWorker: true });
       return { rowsProcessed: write.getTable(partition.id)?.liveRowCount ?? report.rows, workerPid: report.participants[0]?.threadId ?? 0 };
     } catch (error) {
       write.dropIndex(index.id);
