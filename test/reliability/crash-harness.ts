@@ -114,8 +114,9 @@ export async function runUntilKilled(operation: Operation, path: string, workDir
 
 async function readTables(db: KmerSearch, operation: Operation): Promise<Map<string, string[]>> {
   const tables = new Map<string, string[]>();
-  for (const [table, sql] of Object.entries(operation.reads)) {
-    const rows = (await db.queryText(sql)).rows.map((row) => row.map((value) => value ?? '').join('\t'));
+  for (const [table, read] of Object.entries(operation.reads)) {
+    const rows =
+      typeof read === 'string' ? (await db.queryText(read)).rows.map((row) => row.map((value) => value ?? '').join('\t')) : await read(db);
     tables.set(table, rows.sort());
   }
   return tables;
