@@ -106,7 +106,7 @@ function copyText(first: number, last: number): string {
   return text;
 }
 
-const fastaRecordsPerStatement = 3000;
+const fastaRecordsPerStatement = 1500;
 
 function fastaName(n: number, record: number): string {
   return `r${n}_${record}`;
@@ -128,11 +128,11 @@ function fastaText(n: number): string {
   return text;
 }
 
-const insertBatch = 4000;
-const copyBatch = 6000;
-const updateRows = 12_000;
-const deleteRows = 12_000;
-const buildRows = 16_000;
+const insertBatch = 2000;
+const copyBatch = 3000;
+const updateRows = 4000;
+const deleteRows = 4000;
+const buildRows = 8000;
 const partitionRows = 3000;
 
 const partitionCount = 4;
@@ -209,7 +209,7 @@ export const operations: readonly Operation[] = [
       };
     },
     searches: rowSearches,
-    killPoints: 8,
+    killPoints: 6,
     maxDelayMs: 400,
   },
   {
@@ -228,7 +228,7 @@ export const operations: readonly Operation[] = [
       },
     }),
     searches: rowSearches,
-    killPoints: 8,
+    killPoints: 6,
     maxDelayMs: 600,
   },
   {
@@ -242,7 +242,7 @@ export const operations: readonly Operation[] = [
       },
     }),
     searches: rowSearches,
-    killPoints: 8,
+    killPoints: 6,
     maxDelayMs: 60,
   },
   {
@@ -259,7 +259,7 @@ export const operations: readonly Operation[] = [
       };
     },
     searches: rowSearches,
-    killPoints: 8,
+    killPoints: 6,
     maxDelayMs: 500,
   },
   {
@@ -286,7 +286,7 @@ export const operations: readonly Operation[] = [
       };
     },
     searches: queries.map((query) => `SELECT name FROM f WHERE seq =% '${query}' ORDER BY name`),
-    killPoints: 8,
+    killPoints: 5,
     maxDelayMs: 500,
   },
   {
@@ -300,7 +300,7 @@ export const operations: readonly Operation[] = [
         : { sql: 'DROP INDEX t_seq_idx', apply: (model) => void model.indexes.delete('t_seq_idx') },
     searches: rowSearches,
     spills: true,
-    killPoints: 8,
+    killPoints: 6,
     maxDelayMs: 700,
   },
   {
@@ -310,7 +310,7 @@ export const operations: readonly Operation[] = [
     statement: () => ({ sql: 'REINDEX INDEX t_seq_idx', apply: () => undefined }),
     searches: rowSearches,
     spills: true,
-    killPoints: 6,
+    killPoints: 5,
     maxDelayMs: 700,
   },
   {
@@ -341,7 +341,7 @@ export const operations: readonly Operation[] = [
       };
     },
     searches: rowSearches,
-    killPoints: 6,
+    killPoints: 5,
     maxDelayMs: 500,
   },
   {
@@ -357,7 +357,7 @@ export const operations: readonly Operation[] = [
     reads: { t: 'SELECT id, version, seq FROM t', partitions: readPartitions },
     statement: partitionStatement,
     searches: rowSearches,
-    killPoints: 12,
+    killPoints: 10,
     maxDelayMs: 400,
   },
 ];
