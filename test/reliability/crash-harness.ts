@@ -4,7 +4,8 @@
  * point, reopens the database and checks it against the model of the committed statements:
  *
  * - the tables hold exactly the rows of the last statement the child reported committed, or of the one after
- *   (killed after its commit but before the marker was read) — never a part of a statement;
+ *   (killed after its commit but before the marker was read) — never a part of a statement; a table of the model
+ *   may be read by a function (the partition workload's list of partitions, all or none, holding the parent's rows);
  * - the kmersearch indexes are the committed ones, and each search gives the same rows through the index as
  *   sequentially;
  * - `SELECT * FROM kmersearch_delete_tempfiles()` removes exactly the spill files the killed process left, after
@@ -40,8 +41,8 @@ let childScript: string | undefined;
 /**
  * The child as plain JavaScript: src and the child's own files transpiled once per test process into a temporary
  * directory (with a link to node_modules), so that each of the many children starts with `node` alone instead of
- * compiling TypeScript through tsx at every start — that was half of a kill's CPU time. Type-only transpiling is
- * what tsx does too; the worker threads find their own transpiled worker.js next to pool.js.
+ * compiling TypeScript through tsx at every start — that was half of a kill's CPU time. Transpiling without type
+ * checks is what tsx does too; the worker threads find their own transpiled worker.js next to pool.js.
  */
 function compiledChildScript(): string {
   if (childScript !== undefined) return childScript;
