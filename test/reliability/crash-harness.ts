@@ -4,7 +4,8 @@
  * point, reopens the database and checks it against the model of the committed statements:
  *
  * - the tables hold exactly the rows of the last statement the child reported committed, or of the one after
- *   (killed after its commit but before the marker was read) — never a part of a statement;
+ *   (killed after its commit but before the marker was read) — never a part of a statement; a table of the model
+ *   may be read by a function (the partition workload's list of partitions, all or none, holding the parent's rows);
  * - the kmersearch indexes are the committed ones, and each search gives the same rows through the index as
  *   sequentially;
  * - `SELECT * FROM kmersearch_delete_tempfiles()` removes exactly the spill files the killed process left, after
@@ -15,17 +16,53 @@
  * lands in a statement still depends on the machine's speed.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect } from "vitest";
+import ts from 'typescript';
+import { expect } from 'vitest';
 import { KmerSearch } from '../../src/index.js';
 import { StorageEngine } from '../../src/storage/index.js';
 import { expectSameOnBothPaths } from '../sql/index-helpers.js';
 import { cloneModel, type Model, type Operation } from './workloads.js';
 
-const childScript = fileURLToPath(new URL('./fixtures/workload-child.ts', import.meta.url));
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+const childSources = ['test/reliability/fixtures/workload-child.ts', 'test/reliability/workloads.ts'];
+
+function typeScriptFiles(directory: string): string[] {
+  return readdirSync(directory, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? typeScriptFiles(join(directory, entry.name)) : entry.name.endsWith('.ts') ? [join(directory, entry.name)] : [],
+  );
+}
+
+let childScript: string | undefined;
+
+/**
+ * The child as plain JavaScript: src and the child's own files transpiled once per test process into a temporary
+ * directory (with a link to node_modules), so that each of the many children starts with `node` alone instead of
+ * compiling TypeScript through tsx at every start — that was half of a kill's CPU time. Transpiling without type
+ * checks is what tsx does too; the worker threads find their own transpiled worker.js next to pool.js.
+ */
+function compiledChildScript(): string {
+  if (childScript !== undefined) return childScript;
+  const directory = mkdtempSync(join(tmpdir(), 'kmersearch-crash-child-'));
+  process.once('exit', () => rmSync(directory, { recursive: true, force: true }));
+  const files = [...typeScriptFiles(join(projectRoot, 'src')), ...childSources.map((file) => join(projectRoot, file))];
+  for (const file of files) {
+    const output = ts.transpileModule(readFileSync(file, 'utf8'), {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
+      fileName: file,
+    });
+    const target = join(directory, relative(projectRoot, file)).replace(/\.ts$/, '.js');
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, output.outputText);
+  }
+  writeFileSync(join(directory, 'package.json'), '{ "type": "module" }\n');
+  symlinkSync(join(projectRoot, 'node_modules'), join(directory, 'node_modules'));
+  childScript = join(directory, 'test/reliability/fixtures/workload-child.js');
+  return childScript;
+}
 
 /** mulberry32: a small seeded generator of numbers in [0, 1). */
 export function seededRandom(seed: number): () => number {
@@ -59,7 +96,7 @@ export interface KilledChild {
 
 /** Starts the workload at statement `first` and kills the child at `kill`. */
 export async function runUntilKilled(operation: Operation, path: string, workDirectory: string, first: number, kill: KillPoint): Promise<KilledChild> {
-  const child = spawn(process.execPath, ['--import', 'tsx', childScript, operation.name, path, String(first), workDirectory], {
+  const child = spawn(process.execPath, [compiledChildScript(), operation.name, path, String(first), workDirectory], {
     cwd: projectRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -114,8 +151,9 @@ export async function runUntilKilled(operation: Operation, path: string, workDir
 
 async function readTables(db: KmerSearch, operation: Operation): Promise<Map<string, string[]>> {
   const tables = new Map<string, string[]>();
-  for (const [table, sql] of Object.entries(operation.reads)) {
-    const rows = (await db.queryText(sql)).rows.map((row) => row.map((value) => value ?? '').join('\t'));
+  for (const [table, read] of Object.entries(operation.reads)) {
+    const rows =
+      typeof read === 'string' ? (await db.queryText(read)).rows.map((row) => row.map((value) => value ?? '').join('\t')) : await read(db);
     tables.set(table, rows.sort());
   }
   return tables;

@@ -9,6 +9,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { KmerSearch } from '../../src/index.js';
 
 /** What the database holds: per table, each row's text form keyed by its primary key; the kmersearch indexes. */
 export interface Model {
@@ -19,6 +20,9 @@ export interface Model {
 export function cloneModel(model: Model): Model {
   return { tables: new Map([...model.tables].map(([name, rows]) => [name, new Map(rows)])), indexes: new Set(model.indexes) };
 }
+
+/** Reads a table of the model back from a database that is not a single query: its row texts, in any order. */
+export type TableReader = (db: KmerSearch) => Promise<string[]>;
 
 export interface WorkloadStatement {
   readonly sql: string;
@@ -37,8 +41,8 @@ export interface Operation {
   readonly session: string;
   /** The n-th statement of the workload (n = 0, 1, …); `workDirectory` holds the files of COPY. */
   statement(n: number, workDirectory: string): WorkloadStatement;
-  /** How each table is read back: a query whose rows, joined by tabs, are the model's row texts. */
-  readonly reads: Readonly<Record<string, string>>;
+  /** How each table is read back: a query whose rows, joined by tabs, are the model's row texts, or a reader. */
+  readonly reads: Readonly<Record<string, string | TableReader>>;
   /** Searches compared between the index path and the sequential path after a kill (one per kill, in turn). */
   readonly searches: readonly string[];
   /** Whether its statements write spill files (then half of the kill points wait for one to appear). */
@@ -102,7 +106,7 @@ function copyText(first: number, last: number): string {
   return text;
 }
 
-const fastaRecordsPerStatement = 3000;
+const fastaRecordsPerStatement = 1500;
 
 function fastaName(n: number, record: number): string {
   return `r${n}_${record}`;
@@ -124,11 +128,73 @@ function fastaText(n: number): string {
   return text;
 }
 
-const insertBatch = 4000;
-const copyBatch = 6000;
-const updateRows = 12_000;
-const deleteRows = 12_000;
-const buildRows = 16_000;
+const insertBatch = 2000;
+const copyBatch = 3000;
+const updateRows = 4000;
+const deleteRows = 4000;
+const buildRows = 8000;
+const partitionRows = 3000;
+
+const partitionCount = 4;
+const partitionNames = Array.from({ length: partitionCount }, (_, index) => `t_${index}`);
+const partitionIndexNames = partitionNames.map((name) => `${name}_seq_gin_idx`);
+
+/**
+ * The partitions of `t` that exist, by name. When there are some, every row of the parent must be in exactly one
+ * of them: a row missing, doubled or left in a partition that is not the parent's is reported as a row of its own,
+ * which no model holds.
+ */
+async function readPartitions(db: KmerSearch): Promise<string[]> {
+  const names: string[] = [];
+  const rowsInPartitions: string[] = [];
+  for (const name of partitionNames) {
+    try {
+      const rows = (await db.queryText(`SELECT id, version, seq FROM ${name}`)).rows;
+      names.push(name);
+      for (const row of rows) rowsInPartitions.push(row.map((value) => value ?? '').join('\t'));
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.includes('does not exist')) throw error;
+    }
+  }
+  if (names.length === 0) return names;
+  const parentRows = (await db.queryText('SELECT id, version, seq FROM t')).rows.map((row) => row.map((value) => value ?? '').join('\t'));
+  const sorted = (rows: string[]): string => rows.sort().join('\n');
+  return sorted(rowsInPartitions) === sorted(parentRows) ? names : [...names, 'the partitions do not hold the rows of t'];
+}
+
+/**
+ * The cycle of the partition workload, so that every statement has work to do: partitioning (which drops the
+ * index of `t`), one index per partition, unpartitioning (which drops them), and the index of `t` again.
+ */
+function partitionStatement(n: number): WorkloadStatement {
+  const setPartitions = (model: Model, names: readonly string[]): void =>
+    void model.tables.set('partitions', new Map(names.map((name) => [name, name])));
+  switch (n % 4) {
+    case 0:
+      return {
+        sql: `SELECT kmersearch_partition_table('t', ${partitionCount})`,
+        apply: (model) => {
+          model.indexes.delete('t_seq_idx');
+          setPartitions(model, partitionNames);
+        },
+      };
+    case 1:
+      return {
+        sql: "SELECT count(*) FROM kmersearch_parallel_create_index('t', 'seq') WHERE success",
+        apply: (model) => partitionIndexNames.forEach((name) => model.indexes.add(name)),
+      };
+    case 2:
+      return {
+        sql: "SELECT kmersearch_unpartition_table('t')",
+        apply: (model) => {
+          partitionIndexNames.forEach((name) => model.indexes.delete(name));
+          setPartitions(model, []);
+        },
+      };
+    default:
+      return { sql: createIndex, apply: (model) => void model.indexes.add('t_seq_idx') };
+  }
+}
 
 export const operations: readonly Operation[] = [
   {
@@ -143,7 +209,7 @@ export const operations: readonly Operation[] = [
       };
     },
     searches: rowSearches,
-    killPoints: 8,
+    killPoints: 6,
     maxDelayMs: 400,
   },
   {
@@ -162,7 +228,7 @@ export const operations: readonly Operation[] = [
       },
     }),
     searches: rowSearches,
-    killPoints: 8,
+    killPoints: 6,
     maxDelayMs: 600,
   },
   {
@@ -176,7 +242,7 @@ export const operations: readonly Operation[] = [
       },
     }),
     searches: rowSearches,
-    killPoints: 8,
+    killPoints: 6,
     maxDelayMs: 60,
   },
   {
@@ -193,7 +259,7 @@ export const operations: readonly Operation[] = [
       };
     },
     searches: rowSearches,
-    killPoints: 8,
+    killPoints: 6,
     maxDelayMs: 500,
   },
   {
@@ -220,7 +286,7 @@ export const operations: readonly Operation[] = [
       };
     },
     searches: queries.map((query) => `SELECT name FROM f WHERE seq =% '${query}' ORDER BY name`),
-    killPoints: 8,
+    killPoints: 5,
     maxDelayMs: 500,
   },
   {
@@ -234,7 +300,7 @@ export const operations: readonly Operation[] = [
         : { sql: 'DROP INDEX t_seq_idx', apply: (model) => void model.indexes.delete('t_seq_idx') },
     searches: rowSearches,
     spills: true,
-    killPoints: 8,
+    killPoints: 6,
     maxDelayMs: 700,
   },
   {
@@ -244,7 +310,7 @@ export const operations: readonly Operation[] = [
     statement: () => ({ sql: 'REINDEX INDEX t_seq_idx', apply: () => undefined }),
     searches: rowSearches,
     spills: true,
-    killPoints: 6,
+    killPoints: 5,
     maxDelayMs: 700,
   },
   {
@@ -275,8 +341,24 @@ export const operations: readonly Operation[] = [
       };
     },
     searches: rowSearches,
-    killPoints: 6,
+    killPoints: 5,
     maxDelayMs: 500,
+  },
+  {
+    // Partitioning and unpartitioning move every row and change the table's structure in one statement; the
+    // partitions' indexes are built by kmersearch_parallel_create_index in worker threads.
+    name: 'partition',
+    ...rowsDatabase(partitionRows, true),
+    setupModel: () => {
+      const model = rowsDatabase(partitionRows, true).setupModel();
+      model.tables.set('partitions', new Map());
+      return model;
+    },
+    reads: { t: 'SELECT id, version, seq FROM t', partitions: readPartitions },
+    statement: partitionStatement,
+    searches: rowSearches,
+    killPoints: 10,
+    maxDelayMs: 400,
   },
 ];
 
