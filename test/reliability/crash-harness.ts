@@ -124,6 +124,11 @@ export async function runUntilKilled(operation: Operation, path: string, workDir
     pending = lines.pop() ?? '';
     for (const line of lines) {
       const [marker, number] = line.split(' ');
+      if (marker === 'idle') {
+        // The workload ended before the kill point's delay: kill now, after its last commit (or, not armed, fail).
+        clearTimeout(timer);
+        child.kill('SIGKILL');
+      }
       if (marker === 'committed') {
         lastCommitted = Number(number);
         durations.push(performance.now() - begunAt);
