@@ -5,7 +5,6 @@
  * with progress on standard error (a bar on a terminal, lines otherwise) and the result's fields on standard
  * output, one `name<TAB>value` line each, in the SQL text forms.
  */
-import { parseArgs } from 'node:util';
 import { KmerSearchError, SqlState, asKmerSearchError } from '../errors.js';
 import type { KmerSearch } from '../sql/database.js';
 import { ProgressDisplay, progressModeFor } from './progress.js';
@@ -66,25 +65,18 @@ interface AnalyzePlan {
 }
 
 function parseAnalyzeArguments(argv: readonly string[]): AnalyzePlan | 'help' {
-  const { values, positionals } = parseSubcommandArguments(() =>
-    parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        dbname: { type: 'string', short: 'd' },
-        table: { type: 'string', short: 't' },
-        column: { type: 'string' },
-        'kmer-size': { type: 'string', short: 'k' },
-        'occur-bitlen': { type: 'string' },
-        'max-appearance-rate': { type: 'string' },
-        'max-appearance-nrow': { type: 'string' },
-        workers: { type: 'string', short: 'j' },
-        quiet: { type: 'boolean', short: 'q' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }),
-  );
+  const { values, positionals } = parseSubcommandArguments(argv, {
+    dbname: { type: 'string', short: 'd' },
+    table: { type: 'string', short: 't' },
+    column: { type: 'string' },
+    'kmer-size': { type: 'string', short: 'k' },
+    'occur-bitlen': { type: 'string' },
+    'max-appearance-rate': { type: 'string' },
+    'max-appearance-nrow': { type: 'string' },
+    workers: { type: 'string', short: 'j' },
+    quiet: { type: 'boolean', short: 'q' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help === true) return 'help';
   if (values.dbname === undefined) throw new UsageError('no database directory given (-d DBDIR)');
   if (values.table === undefined) throw new UsageError('no table given (--table TABLE)');

@@ -11,7 +11,6 @@
  * kmersearch settings, the GIN indexes), for a PostgreSQL without it; the values are the same text either way.
  */
 import { createWriteStream } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { KmerSearchError, SqlState } from '../errors.js';
 import { encodeCopyRow, resolveCopyOptions } from '../formats/index.js';
 import { partitionMembershipOf, partitionsOf } from '../partition/index.js';
@@ -76,21 +75,14 @@ interface ExportPlan {
 }
 
 function parseExportArguments(argv: readonly string[]): ExportPlan | 'help' {
-  const { values, positionals } = parseSubcommandArguments(() =>
-    parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        dbname: { type: 'string', short: 'd' },
-        table: { type: 'string', short: 't', multiple: true },
-        'dna-as-text': { type: 'boolean' },
-        output: { type: 'string', short: 'o' },
-        quiet: { type: 'boolean', short: 'q' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }),
-  );
+  const { values, positionals } = parseSubcommandArguments(argv, {
+    dbname: { type: 'string', short: 'd' },
+    table: { type: 'string', short: 't', multiple: true },
+    'dna-as-text': { type: 'boolean' },
+    output: { type: 'string', short: 'o' },
+    quiet: { type: 'boolean', short: 'q' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help === true) return 'help';
   const directory = values.dbname ?? positionals[0];
   if (directory === undefined) throw new UsageError('no database directory given (-d DBDIR)');

@@ -8,7 +8,6 @@
  * …), rolls back and starts over with dna4; so auto costs a second pass only for files that need dna4.
  */
 import { statSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { KmerSearchError, SqlState, asKmerSearchError } from '../errors.js';
 import type { KmerSearch } from '../sql/database.js';
 import type { QueryField } from '../sql/result.js';
@@ -70,23 +69,16 @@ interface ImportPlan {
 }
 
 function parseImportArguments(argv: readonly string[]): ImportPlan | 'help' {
-  const { values, positionals } = parseSubcommandArguments(() =>
-    parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        dbname: { type: 'string', short: 'd' },
-        table: { type: 'string', short: 't' },
-        type: { type: 'string' },
-        format: { type: 'string' },
-        'name-column': { type: 'string' },
-        'seq-column': { type: 'string' },
-        quiet: { type: 'boolean', short: 'q' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }),
-  );
+  const { values, positionals } = parseSubcommandArguments(argv, {
+    dbname: { type: 'string', short: 'd' },
+    table: { type: 'string', short: 't' },
+    type: { type: 'string' },
+    format: { type: 'string' },
+    'name-column': { type: 'string' },
+    'seq-column': { type: 'string' },
+    quiet: { type: 'boolean', short: 'q' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help === true) return 'help';
   if (values.dbname === undefined) throw new UsageError('no database directory given (-d DBDIR)');
   if (values.table === undefined) throw new UsageError('no table given (--table TABLE)');

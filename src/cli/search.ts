@@ -6,7 +6,6 @@
  *   SELECT name, kmersearch_matchscore(seq, $1) AS score FROM t WHERE seq =% $1 ORDER BY score DESC, name LIMIT n
  * so the answers are the SQL's, and the planner's index path (where an index exists) serves the command too.
  */
-import { parseArgs } from 'node:util';
 import { KmerSearchError, SqlState, asKmerSearchError } from '../errors.js';
 import { openSequenceFile, readSequenceStream, type SequenceReader } from '../formats/index.js';
 import type { KmerSearch } from '../sql/database.js';
@@ -71,27 +70,20 @@ interface SearchPlan {
 }
 
 function parseSearchArguments(argv: readonly string[]): SearchPlan | 'help' {
-  const { values, positionals } = parseSubcommandArguments(() =>
-    parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        dbname: { type: 'string', short: 'd' },
-        table: { type: 'string', short: 't' },
-        column: { type: 'string' },
-        'name-column': { type: 'string' },
-        limit: { type: 'string', short: 'n' },
-        'min-score': { type: 'string' },
-        'min-shared-kmer-rate': { type: 'string' },
-        'kmer-size': { type: 'string', short: 'k' },
-        'occur-bitlen': { type: 'string' },
-        header: { type: 'boolean' },
-        quiet: { type: 'boolean', short: 'q' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }),
-  );
+  const { values, positionals } = parseSubcommandArguments(argv, {
+    dbname: { type: 'string', short: 'd' },
+    table: { type: 'string', short: 't' },
+    column: { type: 'string' },
+    'name-column': { type: 'string' },
+    limit: { type: 'string', short: 'n' },
+    'min-score': { type: 'string' },
+    'min-shared-kmer-rate': { type: 'string' },
+    'kmer-size': { type: 'string', short: 'k' },
+    'occur-bitlen': { type: 'string' },
+    header: { type: 'boolean' },
+    quiet: { type: 'boolean', short: 'q' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help === true) return 'help';
   if (values.dbname === undefined) throw new UsageError('no database directory given (-d DBDIR)');
   if (values.table === undefined) throw new UsageError('no table given (--table TABLE)');

@@ -1,10 +1,11 @@
 /**
- * What the data subcommands (import, search, export) share: option parsing with getopt's messages, psql-style
+ * What the data subcommands (import, search, analyze, export) share: option parsing with getopt's messages, psql-style
  * error output, opening the database with the shell's exit statuses (1 usage or runtime error, 2 the database
  * cannot be opened), SQL quoting, and the table name rule.
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { asKmerSearchError, KmerSearchError } from '../errors.js';
 import type { KmerSearch } from '../sql/database.js';
 import { formatErrorLines } from '../sql/format.js';
@@ -17,10 +18,23 @@ import type { CommandContext } from './subcommand.js';
 /** A bad command line: printed with a hint to --help, exit status 1. */
 export class UsageError extends Error {}
 
-/** Runs node:util's parseArgs, turning its errors into UsageErrors worded as getopt's. */
-export function parseSubcommandArguments<Result>(parse: () => Result): Result {
+type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
+
+/** What parseArgs returns for a subcommand's option table. */
+export type SubcommandArguments<Options extends OptionsConfig> = ReturnType<
+  typeof parseArgs<{ args: string[]; allowPositionals: true; strict: true; options: Options }>
+>;
+
+/**
+ * node:util's parseArgs as every subcommand uses it (strict, positionals allowed), its errors turned into
+ * UsageErrors worded as getopt's.
+ */
+export function parseSubcommandArguments<const Options extends OptionsConfig>(
+  argv: readonly string[],
+  options: Options,
+): SubcommandArguments<Options> {
   try {
-    return parse();
+    return parseArgs({ args: [...argv], allowPositionals: true, strict: true, options });
   } catch (error) {
     throw new UsageError(describeArgumentError(error));
   }
