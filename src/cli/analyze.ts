@@ -12,9 +12,9 @@ import { ExitStatus } from './script.js';
 import { programName } from './session.js';
 import type { CommandContext } from './subcommand.js';
 import {
-  UsageError,
   columnNameArgument,
   integerOption,
+  keyLayoutSettingsOf,
   numberOption,
   openSubcommandDatabase,
   parseSubcommandArguments,
@@ -23,6 +23,7 @@ import {
   quoteLiteral,
   reportError,
   tableNameArgument,
+  UsageError,
 } from './subcommand-support.js';
 
 const name = 'analyze';
@@ -81,13 +82,7 @@ function parseAnalyzeArguments(argv: readonly string[]): AnalyzePlan | 'help' {
   if (values.dbname === undefined) throw new UsageError('no database directory given (-d DBDIR)');
   if (values.table === undefined) throw new UsageError('no table given (--table TABLE)');
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  const settings: [string, string][] = [];
-  const kmerSize = integerOption('kmer-size', values['kmer-size'], 1);
-  const occurrenceBits = integerOption('occur-bitlen', values['occur-bitlen'], 0);
-  // As in search: with b at 0 in between, any valid pair of k and b can be set whatever the values before.
-  if (kmerSize !== undefined && occurrenceBits !== undefined) settings.push(['kmersearch.occur_bitlen', '0']);
-  if (kmerSize !== undefined) settings.push(['kmersearch.kmer_size', String(kmerSize)]);
-  if (occurrenceBits !== undefined) settings.push(['kmersearch.occur_bitlen', String(occurrenceBits)]);
+  const settings = keyLayoutSettingsOf(values['kmer-size'], values['occur-bitlen']);
   const rate = numberOption('max-appearance-rate', values['max-appearance-rate'], 0, 1);
   if (rate !== undefined) settings.push(['kmersearch.max_appearance_rate', String(rate)]);
   const nrow = integerOption('max-appearance-nrow', values['max-appearance-nrow'], 0);

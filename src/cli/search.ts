@@ -14,16 +14,17 @@ import { ExitStatus } from './script.js';
 import { programName } from './session.js';
 import type { CommandContext } from './subcommand.js';
 import {
-  UsageError,
   columnNameArgument,
   integerOption,
+  keyLayoutSettingsOf,
   numberOption,
   openSubcommandDatabase,
-  parseSubcommandPlan,
   parseSubcommandArguments,
+  parseSubcommandPlan,
   quoteIdentifier,
   reportError,
   tableNameArgument,
+  UsageError,
 } from './subcommand-support.js';
 
 const name = 'search';
@@ -89,14 +90,7 @@ function parseSearchArguments(argv: readonly string[]): SearchPlan | 'help' {
   if (values.table === undefined) throw new UsageError('no table given (--table TABLE)');
   if (positionals.length === 0) throw new UsageError('no query file given');
   if (positionals.filter((file) => file === '-').length > 1) throw new UsageError('standard input ("-") can be read only once');
-  const settings: [string, string][] = [];
-  const kmerSize = integerOption('kmer-size', values['kmer-size'], 1);
-  const occurrenceBits = integerOption('occur-bitlen', values['occur-bitlen'], 0);
-  // Each of k and b is checked against the other's current value (2k + b <= 64): with b at 0 in between, any
-  // valid pair can be set whatever the values before.
-  if (kmerSize !== undefined && occurrenceBits !== undefined) settings.push(['kmersearch.occur_bitlen', '0']);
-  if (kmerSize !== undefined) settings.push(['kmersearch.kmer_size', String(kmerSize)]);
-  if (occurrenceBits !== undefined) settings.push(['kmersearch.occur_bitlen', String(occurrenceBits)]);
+  const settings = keyLayoutSettingsOf(values['kmer-size'], values['occur-bitlen']);
   const minScore = integerOption('min-score', values['min-score'], 0);
   if (minScore !== undefined) settings.push(['kmersearch.min_score', String(minScore)]);
   const rate = numberOption('min-shared-kmer-rate', values['min-shared-kmer-rate'], 0, 1);

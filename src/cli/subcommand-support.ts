@@ -144,3 +144,18 @@ export function numberOption(name: string, text: string | undefined, minimum: nu
   }
   return value;
 }
+
+/**
+ * The SETs of `--kmer-size` / `--occur-bitlen`, in an order that cannot fail: each of k and b is checked against the
+ * other's current value (2k + b <= 64), so with both given b goes to 0 in between and any valid pair can be set
+ * whatever the values before.
+ */
+export function keyLayoutSettingsOf(kmerSizeText: string | undefined, occurrenceBitsText: string | undefined): [string, string][] {
+  const settings: [string, string][] = [];
+  const kmerSize = integerOption('kmer-size', kmerSizeText, 1);
+  const occurrenceBits = integerOption('occur-bitlen', occurrenceBitsText, 0);
+  if (kmerSize !== undefined && occurrenceBits !== undefined) settings.push(['kmersearch.occur_bitlen', '0']);
+  if (kmerSize !== undefined) settings.push(['kmersearch.kmer_size', String(kmerSize)]);
+  if (occurrenceBits !== undefined) settings.push(['kmersearch.occur_bitlen', String(occurrenceBits)]);
+  return settings;
+}
