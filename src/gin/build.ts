@@ -14,7 +14,7 @@ import type { IndexEntry, IndexRecord, SpillFile, WriteTransaction } from '../st
 import { forgetDirectory, PageDirectory, pageKey, rememberDirectory, spaceStart } from './directory.js';
 import { KeyFilter, keyFilterBitsPerKey } from './key-filter.js';
 import { ginIndexOptions, ginKeyLayout, type GinIndexOptions, type GinStatistics } from './index-options.js';
-import { IndexPagesWriter, RunMerger, type PageStatistics, type PairSink, type RowFilter } from './merge.js';
+import { IndexPagesWriter, PageValues, RunMerger, type PageStatistics, type PairSink, type RowFilter } from './merge.js';
 import { RunCollector, type RunSource } from './run-sources.js';
 import type { SortedRun } from './sorted-run.js';
 
@@ -35,6 +35,12 @@ export interface BuildReport {
   readonly spilledRuns: number;
   readonly spilledBytes: number;
 }
+
+/**
+ * Page bytes per (key, row id) pair to reserve up front for a detached build's pages: real genomes need about 6
+ * (single-row keys, small deltas); more is only address space, fewer costs a copy when the buffer grows.
+ */
+const expectedBytesPerPair = 8;
 
 /** Pairs merged between two yields to the event loop (and cancellation checks). */
 const pairsPerSlice = 1 << 18;
@@ -334,29 +340,27 @@ export class DetachedPagesBuild {
     this.collector.add(run);
   }
 
+  /** Adds a run whose arrays the caller reuses after this call: spilled as it is, or copied to be kept. */
+  addBorrowedRun(run: SortedRun): void {
+    if (this.layout.wide && !run.wide) {
+      throw new KmerSearchError(SqlState.internalError, 'a wide key layout needs runs of key halves');
+    }
+    this.collector.add(run, true);
+  }
+
   async finish(): Promise<EncodedPages> {
     try {
       this.checkCancelled();
       const keyFilter = keyFilterFor(this.memoryBudgetBytes, this.collector.pairCount);
       const sources = await mergeSources(this.collector, this.layout, this.memoryBudgetBytes, [], this.checkCancelled);
-      const writer = new IndexPagesWriter(0, null, keyFilter);
-      let values = new Uint8Array(1 << 20);
-      let ends = new Uint32Array(1024);
-      let used = 0;
-      let pageCount = 0;
-      await drainIntoPages(sources, this.layout, writer, bytesPerWrite(this.memoryBudgetBytes), this.checkCancelled, (pages) => {
-        for (const { value } of pages) {
-          if (used + value.length > values.length) values = grown(values, used + value.length);
-          if (pageCount === ends.length) ends = grown(ends, pageCount + 1);
-          values.set(value, used);
-          used += value.length;
-          ends[pageCount++] = used;
-        }
-      });
+      const output = new PageValues(this.collector.pairCount * expectedBytesPerPair);
+      const writer = new IndexPagesWriter(0, null, keyFilter, output);
+      await drainIntoPages(sources, this.layout, writer, bytesPerWrite(this.memoryBudgetBytes), this.checkCancelled, () => undefined);
       const directory = writer.directory();
       return {
-        values: values.slice(0, used),
-        ends: ends.slice(0, pageCount),
+        // Views of the output's buffers: transferring them moves the (lazily mapped) spare capacity along, no copy.
+        values: output.values.subarray(0, output.bytes),
+        ends: output.ends.subarray(0, output.count),
         firstHigh: directory.firstHigh,
         firstLow: directory.firstLow,
         firstChunk: directory.chunk,
@@ -375,12 +379,6 @@ export class DetachedPagesBuild {
   dispose(): void {
     this.collector.dispose();
   }
-}
-
-function grown<T extends Uint8Array | Uint32Array>(array: T, atLeast: number): T {
-  const bigger = new (array.constructor as new (length: number) => T)(Math.max(atLeast, array.length * 2));
-  bigger.set(array);
-  return bigger;
 }
 
 /**

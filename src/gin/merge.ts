@@ -9,7 +9,7 @@
 import type { BlockReference, IndexEntry } from '../storage/index.js';
 import { PageDirectory, pageKey } from './directory.js';
 import type { KeyFilter } from './key-filter.js';
-import { PageBuilder, PostingBuffer } from './page.js';
+import { maxPageBytes, PageBuilder, PostingBuffer } from './page.js';
 import type { RunSource } from './run-sources.js';
 
 /** Receives merged pairs in (key, row id) order. */
@@ -209,6 +209,39 @@ export interface PageStatistics {
 }
 
 /**
+ * Finished pages laid back to back in one growing buffer, with each page's end offset: the output of a build
+ * away from any write transaction (a worker's DetachedPagesBuild), which would otherwise allocate an array per
+ * page and copy them together. The first allocation is the caller's estimate; memory past what is written is
+ * never touched (a large zero-filled ArrayBuffer is mapped lazily), so a generous estimate costs nothing.
+ */
+export class PageValues {
+  values: Uint8Array;
+  ends = new Uint32Array(1024);
+  count = 0;
+  bytes = 0;
+
+  constructor(expectedBytes: number) {
+    this.values = new Uint8Array(Math.max(maxPageBytes, Math.ceil(expectedBytes)));
+  }
+
+  append(builder: PageBuilder): void {
+    const needed = this.bytes + builder.pageBytes;
+    if (needed > this.values.length) {
+      const grown = new Uint8Array(Math.max(needed, Math.floor(this.values.length * 1.5)));
+      grown.set(this.values.subarray(0, this.bytes));
+      this.values = grown;
+    }
+    if (this.count === this.ends.length) {
+      const grown = new Uint32Array(this.ends.length * 2);
+      grown.set(this.ends);
+      this.ends = grown;
+    }
+    this.bytes = builder.finishInto(this.values, this.bytes);
+    this.ends[this.count++] = this.bytes;
+  }
+}
+
+/**
  * Turns the merged stream into pages: groups pairs by key, drops postings of dead rows (and exact duplicates),
  * packs posting lists into pages and collects the finished pages for the caller to write (in key order, so LMDB
  * can append them).
@@ -234,6 +267,8 @@ export class IndexPagesWriter implements PairSink {
     private readonly filter: RowFilter | null,
     /** Receives every key written (the index's key filter), if any. */
     private readonly keyFilter: KeyFilter | null = null,
+    /** Where finished pages go instead of `takePages` (a build without a write transaction). */
+    private readonly output: PageValues | null = null,
   ) {}
 
   add(high: number, low: number, rowId: number): void {
@@ -350,11 +385,16 @@ export class IndexPagesWriter implements PairSink {
     this.directoryHigh[index] = builder.firstHigh;
     this.directoryLow[index] = builder.firstLow;
     this.directoryChunk[index] = builder.firstChunk;
+    this.pages++;
+    if (this.output !== null) {
+      this.pageBytes += builder.pageBytes;
+      this.output.append(builder);
+      return;
+    }
     const key = pageKey(this.storageId, builder.firstHigh, builder.firstLow, builder.firstChunk);
     const value = builder.finish();
     this.finishedPages.push({ key, value });
     this.finishedBytes += value.length;
-    this.pages++;
     this.pageBytes += value.length;
   }
 }

@@ -206,27 +206,44 @@ export class PageBuilder {
     this.previousLow = low;
   }
 
+  /** Bytes of the page as it stands (what finish would return). */
+  get pageBytes(): number {
+    return headerBytes + this.groupCount * groupBytes + this.entryBytes;
+  }
+
   /** The finished page (a new array), and a reset builder. */
   finish(): Uint8Array {
-    const groupsEnd = headerBytes + this.groupCount * groupBytes;
-    const page = new Uint8Array(groupsEnd + this.entryBytes);
-    page[0] = pageFormatVersion;
-    page[2] = this.groupCount >>> 8;
-    page[3] = this.groupCount & 0xff;
+    const page = new Uint8Array(this.pageBytes);
+    this.finishInto(page, 0);
+    return page;
+  }
+
+  /**
+   * Writes the finished page into `target` from `at` on (room for `pageBytes` bytes, zero-filled) and resets the
+   * builder; returns the offset after the page. Lets a worker's build lay its pages back to back in one buffer
+   * instead of allocating one array per page.
+   */
+  finishInto(target: Uint8Array, at: number): number {
+    const groupsEnd = at + headerBytes + this.groupCount * groupBytes;
+    target[at] = pageFormatVersion;
+    target[at + 1] = 0;
+    target[at + 2] = this.groupCount >>> 8;
+    target[at + 3] = this.groupCount & 0xff;
     for (let group = 0; group < this.groupCount; group++) {
-      const at = headerBytes + group * groupBytes;
-      writeUint32(page, at, this.groupHigh[group]!);
-      writeUint32(page, at + 4, this.groupLow[group]!);
+      const groupAt = at + headerBytes + group * groupBytes;
+      writeUint32(target, groupAt, this.groupHigh[group]!);
+      writeUint32(target, groupAt + 4, this.groupLow[group]!);
       const offset = this.groupOffset[group]!;
-      page[at + 8] = offset >>> 8;
-      page[at + 9] = offset & 0xff;
+      target[groupAt + 8] = offset >>> 8;
+      target[groupAt + 9] = offset & 0xff;
     }
-    page.set(this.entries.subarray(0, this.entryBytes), groupsEnd);
+    target.set(this.entries.subarray(0, this.entryBytes), groupsEnd);
+    const end = groupsEnd + this.entryBytes;
     this.entryBytes = 0;
     this.groupCount = 0;
     this.entriesInGroup = 0;
     this.entryCount = 0;
-    return page;
+    return end;
   }
 }
 

@@ -287,13 +287,14 @@ export class RunCollector {
     return this.area?.path ?? null;
   }
 
-  add(run: SortedRun): void {
+  /** Keeps or spills `run`; a `borrowed` run's arrays are reused by the caller, so a kept one is copied. */
+  add(run: SortedRun, borrowed = false): void {
     if (run.count === 0) return;
     this.pairs += run.count;
     this.addedRuns++;
     const bytes = run.count * bytesPerPair;
     if (this.memoryBytes + bytes <= this.memoryLimitBytes) {
-      this.memoryRuns.push(run);
+      this.memoryRuns.push(borrowed ? copyOfRun(run) : run);
       this.memoryBytes += bytes;
       return;
     }
@@ -352,4 +353,12 @@ export class RunCollector {
     this.area?.remove();
     this.area = null;
   }
+}
+
+function copyOfRun(run: SortedRun): SortedRun {
+  const count = run.count;
+  if (run.wide) {
+    return { wide: true, count, high: run.high.slice(0, count), low: run.low.slice(0, count), rowIds: run.rowIds.slice(0, count) };
+  }
+  return { wide: false, count, keys: run.keys.slice(0, count), rowIds: run.rowIds.slice(0, count) };
 }

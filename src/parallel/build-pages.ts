@@ -49,7 +49,7 @@ export async function buildPagesInWorker(
   const build = new DetachedPagesBuild(keyLayout(input.kmerSize, input.occurrenceBits), input.memoryBudgetBytes, () => spillFile, checkCancelled);
   try {
     const started = performance.now();
-    const task = new KeyExtractionTask(input, reader, (run) => build.addRun(run));
+    const task = new KeyExtractionTask(input, reader, (run) => build.addBorrowedRun(run), true);
     while (task.step(Number.MAX_SAFE_INTEGER));
     const result = task.finish();
     // The queue also empties when cancelled: then there is nothing to merge.

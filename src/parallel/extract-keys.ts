@@ -77,6 +77,12 @@ export class KeyExtractionTask {
     private readonly input: ExtractKeysInput,
     private readonly reader: Pick<HeapBlockReader, 'readBlock'>,
     private readonly emit: (run: SortedRun) => void,
+    /**
+     * Hand runs on as key halves over this task's own arrays, valid only during the `emit` call (whoever keeps a
+     * run copies it; a run spilled at once is never copied). For a consumer in the same thread; runs posted to
+     * another thread must own their buffers.
+     */
+    private readonly borrowRuns = false,
   ) {
     this.layout = keyLayout(input.kmerSize, input.occurrenceBits);
     this.blocks = SharedBlockList.attach(input.blockList);
@@ -167,6 +173,10 @@ export class KeyExtractionTask {
     const sorted = this.sorter.sort(this.high, this.low, this.rowIds, count, this.layout.totalBits);
     this.keysDone += count;
     this.runsDone++;
+    if (this.borrowRuns) {
+      this.emit({ wide: true, count, high: sorted.high.subarray(0, count), low: sorted.low.subarray(0, count), rowIds: sorted.rowIds.subarray(0, count) });
+      return;
+    }
     this.emit(makeSortedRun(this.layout.wide, sorted.high, sorted.low, sorted.rowIds, count));
   }
 }

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { PageValues } from '../../src/gin/merge.js';
 import { describe, expect, it } from 'vitest';
 import {
   IndexPagesWriter,
@@ -216,6 +217,34 @@ describe('pages', () => {
       );
     });
   }
+
+  it('laid back to back into one buffer (a detached build) are the pages the writer hands out, byte for byte', () => {
+    fc.assert(
+      fc.property(entriesArbitrary(40), fc.integer({ min: 0, max: 100_000 }), (entries, expectedBytes) => {
+        const handedOut = new IndexPagesWriter(0, null);
+        // A small estimate makes the buffer grow (with copies) while pages are being laid into it.
+        const output = new PageValues(expectedBytes);
+        const laidOut = new IndexPagesWriter(0, null, null, output);
+        for (const writer of [handedOut, laidOut]) {
+          for (const entry of entries) for (const rowId of entry.rowIds) writer.add(entry.high, entry.low, rowId);
+          writer.finish();
+        }
+        const pages = handedOut.takePages();
+        expect(laidOut.takePages()).toEqual([]);
+        expect(output.count).toBe(pages.length);
+        expect(laidOut.statistics).toEqual(handedOut.statistics);
+        expect([...laidOut.directory().firstLow]).toEqual([...handedOut.directory().firstLow]);
+        let start = 0;
+        pages.forEach((page, index) => {
+          const end = output.ends[index]!;
+          expect(Buffer.from(output.values.subarray(start, end)).equals(Buffer.from(page.value))).toBe(true);
+          start = end;
+        });
+        expect(output.bytes).toBe(start);
+      }),
+      { numRuns: 30 },
+    );
+  });
 
   it('report a missing key before the first page', () => {
     const writer = new IndexPagesWriter(1, null);
