@@ -129,4 +129,24 @@ describe('kmersearch_parallel_create_index (seed 000, F11)', () => {
     );
     expect(await textRows(database, "SELECT count(*) FROM t WHERE seq =% 'ACGTACGT'")).toEqual([['600']]);
   });
+
+  it('reports its progress as rows of partitions done, failed ones included, not as each partition’s CREATE INDEX', async () => {
+    const database = await openDatabase();
+    await database.exec('SET kmersearch.kmer_size = 4; SET kmersearch.occur_bitlen = 4; SET max_parallel_maintenance_workers = 2');
+    await database.exec('CREATE TABLE t (id serial, seq dna4)');
+    await database.exec("INSERT INTO t (seq) SELECT 'ACGTACGTACGTACGT' FROM generate_series(1, 600)");
+    await database.exec("INSERT INTO t (seq) VALUES ('MMMMMMMMMMMMMMMM'), ('NNNNNNNNNNNNNNNN'), ('GCTAGCTAGCTAGCTA'), (NULL)");
+    await database.query("SELECT kmersearch_partition_table('t', 4)");
+    const reports: { operation: string; done: number; total?: number | undefined; unit: string }[] = [];
+    indexBuildTestHooks.current = { failAtBlock: 1 };
+    await database.query("SELECT * FROM kmersearch_parallel_create_index('t', 'seq')", [], { onProgress: (report) => reports.push(report) });
+    indexBuildTestHooks.current = undefined;
+    expect(new Set(reports.map((report) => `${report.operation} ${report.unit} ${report.total}`))).toEqual(new Set(['kmersearch_parallel_create_index rows 604']));
+    const done = reports.map((report) => report.done);
+    // 0 first, then once per partition (the failed one too), never backwards, all 604 rows at the end.
+    expect(done).toHaveLength(5);
+    expect(done[0]).toBe(0);
+    expect(done.at(-1)).toBe(604);
+    expect(done).toEqual([...done].sort((a, b) => a - b));
+  });
 });

@@ -53,6 +53,8 @@ export async function runIndexBuild(
     readonly mergeTurn?: () => Promise<() => void>;
     /** The worker thread also merges and encodes the pages (src/parallel IndexBuildOptions.encodeInWorker). */
     readonly encodeInWorker?: boolean;
+    /** False when the caller reports the progress of a larger operation this build is part of. */
+    readonly reportProgress?: boolean;
   } = {},
 ): Promise<IndexBuildReport> {
   const settings = context.settings;
@@ -60,7 +62,9 @@ export async function runIndexBuild(
   const workers = schedule.workers ?? Math.min(settings.maxParallelMaintenanceWorkers, settings.maxParallelWorkers);
   const pool = workers > 0 ? await workspace.workerPool(settings.maxParallelWorkers) : null;
   const rows = write.getTable(index.tableId)?.liveRowCount;
-  const progress = (done: number): void => context.progress({ operation: 'CREATE INDEX', done, total: rows, unit: 'rows' });
+  const progress = (done: number): void => {
+    if (schedule.reportProgress !== false) context.progress({ operation: 'CREATE INDEX', done, total: rows, unit: 'rows' });
+  };
   progress(0);
   const abort = context.runtime.cancellation.abortSignal();
   try {

@@ -12,7 +12,7 @@
 import type { AnalysisRecord } from '../../analysis/index.js';
 import { KmerSearchError, SqlState } from '../../errors.js';
 import { keyLayout, optimalStorageClass } from '../../kmer/index.js';
-import { buildPartitionIndexes, isDnaColumn, partitionSchemeOf, partitionsOf, type PartitionIndexResult } from '../../partition/index.js';
+import { buildPartitionIndexes, isDnaColumn, partitionSchemeOf, partitionsOf, type PartitionIndexBuild, type PartitionIndexResult } from '../../partition/index.js';
 import type { TableRecord, WriteTransaction } from '../../storage/index.js';
 import { PARALLEL_CREATE_INDEX_TYPE, recordOf } from '../functions/index.js';
 import { currentIndexSettings, indexOptionsFor } from '../kmersearch-index.js';
@@ -97,16 +97,30 @@ export async function parallelCreateIndex(args: readonly SqlValue[], context: St
   const recorded = currentIndexSettings(settings, context.runtime.transactionTimestamp, { fastUpdate: true, pendingListLimitKilobytes: undefined }, analysis?.analysisId);
   // One key set for every build, read by the worker threads without a copy.
   const excludedKeys = analysis === undefined ? undefined : context.runtime.functionContext.highFrequency?.keysOf(write, analysis);
-  const results = await buildPartitionIndexes(partitionsOf(write, parent), columnName, concurrency, async (partition, indexName) => {
+  const partitions = partitionsOf(write, parent);
+  // Progress of the whole statement in rows: a partition's rows count as done when its index is built (or failed).
+  const totalRows = partitions.reduce((sum, partition) => sum + partition.liveRowCount, 0);
+  let doneRows = 0;
+  const progress = (): void => context.progress({ operation: 'kmersearch_parallel_create_index', done: doneRows, total: totalRows, unit: 'rows' });
+  progress();
+  const buildOne = async (partition: TableRecord, indexName: string): Promise<PartitionIndexBuild> => {
     // Checked first: a failed catalog change would fail the whole transaction, not just this partition.
     if (write.findRelation(indexName) !== undefined) throw new KmerSearchError(SqlState.duplicateTable, `relation "${indexName}" already exists`);
     const index = write.createIndex({ name: indexName, tableId: partition.id, columnName, method: 'gin', operatorClass, options: indexOptionsFor(recorded) });
     try {
-      const report = await runIndexBuild(context, write, index, excludedKeys, { workers: concurrency > 0 ? 1 : 0, mergeTurn, encodeInWorker: true });
+      const report = await runIndexBuild(context, write, index, excludedKeys, { workers: concurrency > 0 ? 1 : 0, mergeTurn, encodeInWorker: true, reportProgress: false });
       return { rowsProcessed: write.getTable(partition.id)?.liveRowCount ?? report.rows, workerPid: report.participants[0]?.threadId ?? 0 };
     } catch (error) {
       write.dropIndex(index.id);
       throw error;
+    }
+  };
+  const results = await buildPartitionIndexes(partitions, columnName, concurrency, async (partition, indexName) => {
+    try {
+      return await buildOne(partition, indexName);
+    } finally {
+      doneRows += partition.liveRowCount;
+      progress();
     }
   });
   // A cancelled statement fails as a whole, whatever the partitions recorded.
