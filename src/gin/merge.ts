@@ -212,7 +212,7 @@ export interface PageStatistics {
  * Finished pages laid back to back in one growing buffer, with each page's end offset: the output of a build
  * away from any write transaction (a worker's DetachedPagesBuild), which would otherwise allocate an array per
  * page and copy them together. The first allocation is the caller's estimate; memory past what is written is
- * never touched (a large zero-filled ArrayBuffer is mapped lazily), so a generous estimate costs nothing.
+ * never touched (a large zero-filled ArrayBuffer is mapped lazily).
  */
 export class PageValues {
   values: Uint8Array;
