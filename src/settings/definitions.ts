@@ -234,6 +234,13 @@ export const settingDefinitions = [
     invalidatedCaches: [],
   },
   {
+    name: 'enable_partition_pruning',
+    type: 'boolean',
+    defaultValue: true,
+    description: 'Enables plan-time and execution-time partition pruning.',
+    invalidatedCaches: [],
+  },
+  {
     name: 'enable_seqscan',
     type: 'boolean',
     defaultValue: true,
