@@ -142,6 +142,29 @@ describe('partition pruning: EXPLAIN', () => {
     expect(await plan(database, "SELECT id FROM t WHERE seq = 'AAAA'")).toHaveLength(2);
   });
 
+  it('prunes partitions read through their kmersearch indexes, with the same rows and scores', async () => {
+    const database = await partitionedTable();
+    await database.exec("INSERT INTO t VALUES (7, 'ACGTACGTAAAA', 70), (8, 'TTTTACGTAAAA', 80)");
+    await database.query("SELECT * FROM kmersearch_parallel_create_index('t', 'seq')");
+    const query = "SELECT id, kmersearch_matchscore(seq, 'ACGTAAAA') AS score FROM t WHERE seq =% 'ACGTAAAA' AND seq IN";
+    expect(await plan(database, `${query} ('ACGTACGTAAAA')`)).toEqual([
+      'Bitmap Heap Scan on t_2 t',
+      "  Recheck Cond: (seq =% 'ACGTAAAA'::text)",
+      "  Filter: (seq = ANY ('{ACGTACGTAAAA}'::dna2[]))",
+      '  ->  Bitmap Index Scan on t_2_seq_gin_idx',
+      "        Index Cond: (seq =% 'ACGTAAAA'::text)",
+    ]);
+    const two = `${query} ('ACGTACGTAAAA', 'TTTTACGTAAAA') ORDER BY id`;
+    expect((await plan(database, two)).filter((line) => line.includes('Bitmap Heap Scan'))).toEqual([
+      '        ->  Bitmap Heap Scan on t_2 t_1',
+      '        ->  Bitmap Heap Scan on t_3 t_2',
+    ]);
+    const pruned = await textRows(database, two);
+    await database.exec('SET enable_partition_pruning = off');
+    expect(await textRows(database, two)).toEqual(pruned);
+    expect(pruned).toEqual([['7', '5'], ['8', '5']]);
+  });
+
   it('prunes a dna4 key by the bytes of degenerate bases', async () => {
     const database = await openDatabase();
     await database.exec(`CREATE TABLE d (id int, seq dna4);
