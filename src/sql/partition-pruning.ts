@@ -11,14 +11,16 @@
  *
  * Why hashing the constant is exact: `=` on DNA2 and DNA4 (types/operators.ts, dna/compare.ts `dnaEquals`) holds
  * only for the same bit length and identical packed bytes, padding included, and routing hashes those bytes; so a
- * row `=` to the constant was routed to the constant's partition. There is no cross-type `=` between DNA2, DNA4
- * and other types (the binder rejects `dna2 = dna4`), and the comparisons pruned on are required to be between
- * two values of the key's own type; a DNA4 value with degenerate bases is just bytes here. Parameters are folded
- * into constants by the binder, so `key = $1` prunes like PostgreSQL's custom plan of a prepared statement.
+ * row `=` to the constant was routed to the constant's partition (values with the same bytes and another bit
+ * length, DNA2 'A' and 'AAAA', share a partition, which only keeps it). There is no cross-type `=` between DNA2,
+ * DNA4 and other types (the binder rejects `dna2 = dna4`), and only comparisons of a constant of the key's own type
+ * prune; a DNA4 value with degenerate bases is compared and hashed as its bytes, never expanded. Parameters are
+ * folded into constants by the binder, so `key = $1` prunes like PostgreSQL's custom plan of a prepared statement.
+ * Conditions reach here only for a scan of the partitioned table alone: a table inside a join is not pruned.
  */
 import type { DnaValue } from '../dna/index.js';
 import { partitionRemainder, type PartitionScheme } from '../partition/index.js';
-import type { BoundExpression } from './binder/bound.js';
+import type { BoundConstant, BoundExpression } from './binder/bound.js';
 
 /**
  * Remainders, ascending, of the partitions that may hold rows satisfying `condition`, or undefined when every
@@ -39,7 +41,7 @@ function isDnaType(id: string): boolean {
 }
 
 /** A constant of the key's own type (so the `=` between them is the type's own, dnaEquals). */
-function keyConstant(expression: BoundExpression, key: BoundExpression): BoundExpression & { readonly kind: 'constant' } | undefined {
+function keyConstant(expression: BoundExpression, key: BoundExpression): BoundConstant | undefined {
   return expression.kind === 'constant' && expression.type.id === key.type.id ? expression : undefined;
 }
 

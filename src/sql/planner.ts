@@ -179,8 +179,9 @@ export function planTableAccess(
   const scheme = partitionSchemeOf(source.table);
   if (scheme === undefined) return planKmersearchAccess(source, filter, withRowIds, planning);
   const partitions = planning.partitionsOf(source.table);
-  const pruning = filter !== undefined && partitions.length === scheme.partitionIds.length && (planning.settings?.enablePartitionPruning ?? true);
-  const pruned = pruning ? prunedRemainders(filter.condition, scheme) : undefined;
+  const pruning = filter !== undefined && (planning.settings?.enablePartitionPruning ?? true);
+  // (A planning context without the catalog's partitions, sequentialPlanning, has nothing to prune.)
+  const pruned = pruning && partitions.length === scheme.partitionIds.length ? prunedRemainders(filter.condition, scheme) : undefined;
   const remainders = pruned ?? partitions.map((_, remainder) => remainder);
   // PostgreSQL names the partitions' range entries after the parent's, numbered among the partitions left:
   // t_1, t_2, … (EXPLAIN `Seq Scan on t_0 t_1`).
