@@ -212,6 +212,7 @@ export const settingDefinitions = [
   },
   // PostgreSQL's planner switches, honoured by the planner's choice between a kmersearch index and a sequential
   // scan (docs/sql.md). GIN indexes support bitmap scans only, so enable_indexscan never changes a kmersearch plan.
+  // enable_partition_pruning decides whether a partitioned table's WHERE clause removes partitions from its Append.
   {
     name: 'default_tablespace',
     type: 'string',
@@ -231,6 +232,13 @@ export const settingDefinitions = [
     type: 'boolean',
     defaultValue: true,
     description: "Enables the planner's use of index-scan plans.",
+    invalidatedCaches: [],
+  },
+  {
+    name: 'enable_partition_pruning',
+    type: 'boolean',
+    defaultValue: true,
+    description: 'Enables plan-time and execution-time partition pruning.',
     invalidatedCaches: [],
   },
   {

@@ -1,8 +1,8 @@
 /**
  * src/settings owns the per-database-handle session state: every `kmersearch.*` setting and the PostgreSQL
  * settings the engine honours (max_parallel_maintenance_workers, max_parallel_workers, maintenance_work_mem,
- * client_min_messages, statement_timeout, enable_bitmapscan/indexscan/seqscan) with PostgreSQL's parsing, range
- * checks, error texts, SHOW formatting and SET / SET LOCAL / RESET / transaction semantics; and the two caches
+ * client_min_messages, statement_timeout, enable_bitmapscan/indexscan/partition_pruning/seqscan) with PostgreSQL's
+ * parsing, range checks, error texts, SHOW formatting and SET / SET LOCAL / RESET / transaction semantics; and the two caches
  * whose validity depends on those settings — the query-k-mer cache and the actual-min-score cache — with their
  * statistics, free functions and the `kmersearch_cache_summary` rows. It knows nothing about storage or SQL
  * syntax: the SQL layer passes setting values as text and receives notices and KmerSearchErrors back.

@@ -171,6 +171,9 @@ export class Settings {
   get enableIndexScan(): boolean {
     return this.boolean('enable_indexscan');
   }
+  get enablePartitionPruning(): boolean {
+    return this.boolean('enable_partition_pruning');
+  }
   get enableSequentialScan(): boolean {
     return this.boolean('enable_seqscan');
   }

@@ -87,13 +87,21 @@ export interface BitmapHeapScanNode {
 /**
  * A partitioned table read partition by partition (PostgreSQL's Append over the partitions' scans, in remainder
  * order). Each child is the access path its partition's own indexes allow; with `withRowIds` a row carries its
- * combined row id (src/partition `combinedRowId`), so UPDATE and DELETE know its partition.
+ * combined row id (src/partition `combinedRowId`), so UPDATE and DELETE know its partition. Partitions that the
+ * WHERE clause rules out are pruned (partition-pruning.ts): one child left prints as its scan alone, none as
+ * `Result` with `One-Time Filter: false`, as PostgreSQL prints them.
  */
 export interface AppendNode {
   readonly kind: 'append';
   /** The partitioned table. */
   readonly table: TableRecord;
+  /** The parent's range-entry name (its alias, else its name): EXPLAIN's name for a lone remaining partition. */
+  readonly alias: string;
   readonly children: readonly (SeqScanNode | BitmapHeapScanNode)[];
+  /** The remainder (partition number) of each child: the children left after pruning. */
+  readonly remainders: readonly number[];
+  /** The partition count, the modulus of combined row ids. */
+  readonly modulus: number;
   readonly withRowIds: boolean;
 }
 

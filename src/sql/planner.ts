@@ -23,6 +23,8 @@ import type {
 import { type PlanningContext, columnsRead, planKmersearchAccess, rewriteScores } from './index-paths.js';
 import type { AppendNode, BitmapHeapScanNode, PlanFilter, PlanNode, SeqScanNode } from './plan.js';
 import { partitionSchemeOf } from '../partition/index.js';
+import type { TableRecord } from '../storage/index.js';
+import { prunedRemainders } from './partition-pruning.js';
 import { type SqlType, type SqlValue, castValue } from './types.js';
 
 export type { PlanningContext } from './index-paths.js';
@@ -163,20 +165,44 @@ function planFrom(item: BoundFromItem, where: PlanFilter | undefined, planning: 
   }
 }
 
-/** How to read a table for a filter: through a kmersearch index when one may answer, else sequentially. */
+/**
+ * How to read a table for a filter: through a kmersearch index when one may answer, else sequentially. A
+ * partitioned table is read by an Append over the partitions the filter may reach (partition-pruning.ts), unless
+ * `enable_partition_pruning` is off.
+ */
 export function planTableAccess(
   source: BoundTableSource,
   filter: PlanFilter | undefined,
   withRowIds: boolean,
   planning: PlanningContext,
 ): PlanNode {
-  if (partitionSchemeOf(source.table) === undefined) return planKmersearchAccess(source, filter, withRowIds, planning);
-  // PostgreSQL names the partitions' range entries after the parent's: t_1, t_2, … (EXPLAIN `Seq Scan on t_0 t_1`).
+  const scheme = partitionSchemeOf(source.table);
+  if (scheme === undefined) return planKmersearchAccess(source, filter, withRowIds, planning);
+  const partitions = planning.partitionsOf(source.table);
+  const pruning = filter !== undefined && (planning.settings?.enablePartitionPruning ?? true);
+  // (A planning context without the catalog's partitions, sequentialPlanning, has nothing to prune.)
+  const pruned = pruning && partitions.length === scheme.partitionIds.length ? prunedRemainders(filter.condition, scheme) : undefined;
+  const remainders = pruned ?? partitions.map((_, remainder) => remainder);
+  // PostgreSQL names the partitions' range entries after the parent's, numbered among the partitions left:
+  // t_1, t_2, … (EXPLAIN `Seq Scan on t_0 t_1`).
   const alias = source.alias ?? source.table.name;
-  const children = planning.partitionsOf(source.table).map((partition, position) =>
-    planKmersearchAccess({ kind: 'table', table: partition, alias: `${alias}_${position + 1}`, width: source.width }, filter, withRowIds, planning),
+  const children = remainders.map((remainder, position) =>
+    planKmersearchAccess(
+      { kind: 'table', table: partitions[remainder] as TableRecord, alias: `${alias}_${position + 1}`, width: source.width },
+      filter,
+      withRowIds,
+      planning,
+    ),
   ) as (SeqScanNode | BitmapHeapScanNode)[];
-  return Object.freeze({ kind: 'append', table: source.table, children: Object.freeze(children), withRowIds });
+  return Object.freeze({
+    kind: 'append',
+    table: source.table,
+    alias,
+    children: Object.freeze(children),
+    remainders: Object.freeze(remainders),
+    modulus: scheme.partitionIds.length,
+    withRowIds,
+  });
 }
 
 function planValues(values: BoundValues): PlanNode {

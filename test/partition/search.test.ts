@@ -71,8 +71,9 @@ describe('searches over partitions', () => {
     const database = await openDatabase();
     await database.exec('CREATE TABLE t (seq dna2)');
     await database.query("SELECT kmersearch_partition_table('t', 1)");
+    // The parent's range entry is unused once the Append is gone: the partition takes its name (PostgreSQL 13+).
     expect(await textRows(database, "EXPLAIN SELECT * FROM t WHERE seq =% 'ACGTACGT'")).toEqual([
-      ['Seq Scan on t_0 t_1'],
+      ['Seq Scan on t_0 t'],
       ["  Filter: (seq =% 'ACGTACGT'::text)"],
     ]);
     expect(await textRows(database, "EXPLAIN UPDATE t SET seq = 'ACGT'")).toEqual([['Update on t'], ['  Update on t_0 t_1'], ['  ->  Seq Scan on t_0 t_1']]);

@@ -22,11 +22,12 @@ import { PAUSE, type PlanCompiler, type RowSource } from './operators.js';
 
 export function compileAppend(node: AppendNode, compiler: PlanCompiler): RowSource {
   const children = node.children.map((child) => compiler.compile(child));
-  const count = children.length;
+  const { remainders, modulus } = node;
   const rowIdColumn = node.table.columns.length;
   const withRowIds = node.withRowIds;
   return function* (environment) {
-    for (const [remainder, child] of children.entries()) {
+    for (const [position, child] of children.entries()) {
+      const remainder = remainders[position] as number;
       for (const emission of child(environment)) {
         if (emission === PAUSE || !withRowIds) {
           yield emission;
@@ -34,7 +35,7 @@ export function compileAppend(node: AppendNode, compiler: PlanCompiler): RowSour
         }
         yield emission.map((row): Row => {
           const combined = row.slice();
-          combined[rowIdColumn] = combinedRowId(row[rowIdColumn] as number, remainder, count);
+          combined[rowIdColumn] = combinedRowId(row[rowIdColumn] as number, remainder, modulus);
           return combined;
         });
       }

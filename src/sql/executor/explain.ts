@@ -14,7 +14,7 @@ import type { BoundQuery, BoundSortKey } from '../binder/bound.js';
 import { bindDelete, bindInsert, bindUpdate } from '../binder/modify.js';
 import { bindQuery } from '../binder/query.js';
 import { deparseExpression } from '../deparse.js';
-import type { PlanFilter, PlanNode } from '../plan.js';
+import type { BitmapHeapScanNode, PlanFilter, PlanNode, SeqScanNode } from '../plan.js';
 import { type PlanningContext, planQuery, planTableAccess } from '../planner.js';
 import { sqlTypes } from '../types.js';
 import { type StatementContext, type StatementOutcome, rowsOutcome } from './context.js';
@@ -115,9 +115,16 @@ function qualifyColumns(node: unknown, relations: ReadonlyMap<ast.ColumnReferenc
   return changed ? Object.freeze(copy) : node;
 }
 
+/** A relation and its range-entry name, which ExplainTargetRel prints only when it differs from the relation's. */
+function targetRelation(name: string, alias: string | undefined): string {
+  return alias === undefined || alias === name ? name : `${name} ${alias}`;
+}
+
 class PlanWriter {
   readonly lines: string[] = [];
   private qualify = false;
+  /** Writing the plan under `Update on` / `Delete on` (the parent's range entry is in use). */
+  private modifying = false;
 
   constructor(private readonly context: StatementContext) {}
 
@@ -140,11 +147,14 @@ class PlanWriter {
       this.write(node.input, headerIndent);
       return;
     }
-    // PostgreSQL removes an Append of a single partition and shows the partition's scan in its place.
+    // PostgreSQL removes an Append of a single partition and shows the partition's scan in its place. The parent's
+    // range entry is then unused in a query, so the partition takes the parent's name (`Seq Scan on t_2 t`); a
+    // modification still names the parent, and the partition keeps its numbered name (`t_1`).
     if (node.kind === 'append' && node.children.length === 1) {
       const qualify = this.qualify;
       this.qualify = false;
-      this.write(node.children[0] as PlanNode, headerIndent);
+      const child = node.children[0] as SeqScanNode | BitmapHeapScanNode;
+      this.write(this.modifying ? child : { ...child, alias: node.alias }, headerIndent);
       this.qualify = qualify;
       return;
     }
@@ -177,6 +187,8 @@ class PlanWriter {
         break;
       }
       case 'append': {
+        // Every partition pruned: PostgreSQL's dummy relation, a Result that never runs its input.
+        if (node.children.length === 0) this.lines.push(`${' '.repeat(propertyIndent)}One-Time Filter: false`);
         // Scan conditions are printed without prefixes (show_scan_qual prefixes only in VERBOSE).
         const qualify = this.qualify;
         this.qualify = false;
@@ -234,9 +246,9 @@ class PlanWriter {
   private header(node: Exclude<PlanNode, { kind: 'project' }>): string {
     switch (node.kind) {
       case 'seqScan':
-        return `Seq Scan on ${node.table.name}${node.alias === undefined ? '' : ` ${node.alias}`}`;
+        return `Seq Scan on ${targetRelation(node.table.name, node.alias)}`;
       case 'bitmapHeapScan':
-        return `Bitmap Heap Scan on ${node.table.name}${node.alias === undefined ? '' : ` ${node.alias}`}`;
+        return `Bitmap Heap Scan on ${targetRelation(node.table.name, node.alias)}`;
       case 'append':
         // An Append without partitions is PostgreSQL's empty Result.
         return node.children.length === 0 ? 'Result' : 'Append';
@@ -283,9 +295,10 @@ class PlanWriter {
   /** `Insert on t` / `Update on t` / `Delete on t` over the plan that feeds it. */
   modification(verb: string, tableName: string, alias: string | undefined, input: PlanNode): void {
     this.qualify = relationCount(input) > 1;
+    this.modifying = true;
     this.lines.push(`${verb} on ${tableName}${alias === undefined ? '' : ` ${alias}`}`);
-    // PostgreSQL lists the partitions a modification of a partitioned table writes to.
-    if (input.kind === 'append') for (const child of input.children) this.lines.push(`  ${verb} on ${child.table.name} ${child.alias ?? ''}`.trimEnd());
+    // PostgreSQL lists the partitions a modification of a partitioned table writes to (those left after pruning).
+    if (input.kind === 'append') for (const child of input.children) this.lines.push(`  ${verb} on ${targetRelation(child.table.name, child.alias)}`);
     this.write(input, 2);
   }
 }

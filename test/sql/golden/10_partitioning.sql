@@ -1,7 +1,8 @@
 -- Hash partitioning by the DNA column (analysis §9, SPEC §7.2–7.3): kmersearch_partition_table with the
 -- reference's INFO lines and routing (Appendix A), a partitioned table queried like any table (Append over the
--- partitions in EXPLAIN), writes routed and moved, uniqueness across partitions and serial counters kept
--- (deviation F10), kmersearch_parallel_create_index (F11), kmersearch_unpartition_table, and the errors.
+-- partitions in EXPLAIN, pruned to those an equality can match), writes routed and moved, uniqueness across
+-- partitions and serial counters kept (deviation F10), kmersearch_parallel_create_index (F11),
+-- kmersearch_unpartition_table, and the errors.
 SET kmersearch.kmer_size = 4;
 CREATE TABLE seqs (id serial PRIMARY KEY, name text UNIQUE, seq dna2 NOT NULL, note text DEFAULT 'none');
 INSERT INTO seqs (name, seq) VALUES
@@ -14,6 +15,15 @@ SELECT 'seqs_0' AS partition, count(*) FROM seqs_0 UNION ALL SELECT 'seqs_1', co
 SELECT id, name, seq, note FROM seqs ORDER BY id;
 EXPLAIN (COSTS OFF) SELECT id FROM seqs WHERE seq =% 'ATCGATCG' ORDER BY id;
 SELECT id, kmersearch_matchscore(seq, 'ATCGATCG') AS score FROM seqs WHERE seq =% 'ATCGATCG' ORDER BY id;
+-- Plan-time pruning: equalities and IN lists on the DNA column scan only the partitions their values hash to (one
+-- scan alone, several under an Append, none: a Result that never runs); enable_partition_pruning = off scans all.
+EXPLAIN (COSTS OFF) SELECT id, name FROM seqs WHERE seq = 'TTTTTTTTTTTTTTTT';
+EXPLAIN (COSTS OFF) SELECT id FROM seqs WHERE seq IN ('AAAAAAAAAAAAAAAA', 'GGGGGGGGGGGGGGGG') OR seq = 'ATCGATCGATCGATCG' ORDER BY id;
+EXPLAIN (COSTS OFF) UPDATE seqs SET note = 'x' WHERE seq = 'CCCCCCCCCCCCCCCC' AND name = 'e';
+EXPLAIN (COSTS OFF) SELECT count(*) FROM seqs WHERE seq = NULL;
+SET enable_partition_pruning = off;
+EXPLAIN (COSTS OFF) SELECT id, name FROM seqs WHERE seq = 'TTTTTTTTTTTTTTTT';
+RESET enable_partition_pruning;
 -- Inserts are routed, serial ids continue, and keys are unique across the partitions.
 INSERT INTO seqs (name, seq) VALUES ('i', 'TTTTTTTTTTTTTTTT') RETURNING *;
 SELECT name FROM seqs_1 ORDER BY name;
