@@ -11,6 +11,7 @@ import { indexBuildTestHooks } from '../../src/sql/executor/index-build.js';
 import type { StorageEngine } from '../../src/storage/index.js';
 import { answer, loadTwin, sequences } from '../partition/twin-helpers.js';
 import { expectError, noticeCollector, openDatabase, textRows } from './engine-helpers.js';
+import { analysisKeys, keysInIndex, performAnalysis } from './high-frequency-helpers.js';
 import { expectSameOnBothPaths } from './index-helpers.js';
 
 afterEach(() => {
@@ -267,5 +268,29 @@ describe('attaching existing indexes', () => {
     expect(indexCatalog(database).slice(-5)).toEqual(second);
     await database.exec('DROP INDEX split_idx');
     expect(indexCatalog(database)).toEqual(second);
+  });
+});
+
+describe('high-frequency exclusion', () => {
+  it('leaves out the keys of the partitioned table\'s analysis in every attached index and records it, as CREATE INDEX does', async () => {
+    const database = await openDatabase();
+    const motif = 'GATTACAGGCCTTAACGGTA';
+    const values = sequences(120, 5, motif);
+    await loadTwin(database, values, 'SET kmersearch.kmer_size = 8; SET kmersearch.max_appearance_rate = 0.1');
+    await database.exec('SET kmersearch.preclude_highfreq_kmer = on');
+    // Without an analysis: the reference's WARNING (the partitioned table has rows), nothing left out.
+    const { notices, options } = noticeCollector();
+    await database.query(createOnSplit, [], options);
+    expect(notices.map((notice) => `${notice.severity}: ${notice.message}`)).toEqual(['WARNING: No high-frequency k-mer analysis found for kmer_size=8, occur_bitlen=8']);
+    await database.exec('DROP INDEX split_idx');
+
+    const analysis = await performAnalysis(database, 'split', 'seq');
+    const highFrequency = analysisKeys(database, analysis);
+    expect(highFrequency.length).toBeGreaterThan(0);
+    await database.exec(createOnSplit);
+    for (const remainder of [0, 1, 2, 3]) expect(keysInIndex(database, `split_${remainder}_seq_idx`, highFrequency, 8, 8)).toEqual([]);
+    expect(await textRows(database, 'SELECT index_oid::regclass, preclude_highfreq_kmer, max_appearance_rate FROM kmersearch_index_info')).toEqual([['split_idx', 't', '0.1']]);
+    // The attached indexes answer with the rows of the sequential evaluation under exclusion.
+    for (const query of [`${motif}${values[4]!.slice(0, 12)}`, values[50]!.slice(5, 35)]) await expectSameOnBothPaths(database, answer('split', query), true);
   });
 });
