@@ -4,7 +4,8 @@
  * kmersearch itself (`kmersearch -d NEWDIR -f dump.sql`) — in pg_dump's shape: settings, CREATE EXTENSION,
  * per table CREATE TABLE, `COPY t (cols) FROM stdin;` with the rows in PostgreSQL's text format ending in `\.`,
  * setval of its serial sequences, and finally CREATE INDEX with the same operator classes (after the data, as
- * pg_dump orders it, because building an index once is cheaper than maintaining it row by row).
+ * pg_dump orders it, because building an index once is cheaper than maintaining it row by row). A partitioned
+ * index is one CREATE INDEX on its table, which creates the partitions' indexes again when loaded.
  *
  * Everything is read from one storage snapshot, so the script is consistent even while another process writes.
  * `--dna-as-text` writes dna2/dna4 columns as text and leaves out what needs pg_kmersearch (the extension, the
