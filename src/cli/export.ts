@@ -4,7 +4,8 @@
  * kmersearch itself (`kmersearch -d NEWDIR -f dump.sql`) — in pg_dump's shape: settings, CREATE EXTENSION,
  * per table CREATE TABLE, `COPY t (cols) FROM stdin;` with the rows in PostgreSQL's text format ending in `\.`,
  * setval of its serial sequences, and finally CREATE INDEX with the same operator classes (after the data, as
- * pg_dump orders it, because building an index once is cheaper than maintaining it row by row).
+ * pg_dump orders it, because building an index once is cheaper than maintaining it row by row). A partitioned
+ * index is one CREATE INDEX on its table, which creates the partitions' indexes again when loaded.
  *
  * Everything is read from one storage snapshot, so the script is consistent even while another process writes.
  * `--dna-as-text` writes dna2/dna4 columns as text and leaves out what needs pg_kmersearch (the extension, the
@@ -13,7 +14,7 @@
 import { createWriteStream } from 'node:fs';
 import { KmerSearchError, SqlState } from '../errors.js';
 import { encodeCopyRow, resolveCopyOptions } from '../formats/index.js';
-import { partitionMembershipOf, partitionsOf } from '../partition/index.js';
+import { createdIndexIds, partitionMembershipOf, partitionsOf } from '../partition/index.js';
 import { type SettingDefinition, formatSettingValue, settingDefinitions } from '../settings/index.js';
 import {
   StorageEngine,
@@ -245,7 +246,7 @@ async function writeScript(output: ScriptOutput, snapshot: Snapshot, plan: Expor
   const chosen = plan.tables.length === 0 ? allTables : allTables.filter((table) => plan.tables.includes(table.name));
   // A partitioned table is exported as one table holding all its rows, partitioned again by the reference's
   // kmersearch_partition_table once loaded (the same routing, so the same partitions); its partitions are not
-  // exported on their own, but their indexes are, after the partitioning.
+  // exported on their own, but their indexes are, after the partitioning (a partitioned index's as one CREATE INDEX).
   const partitionsByParent = new Map(chosen.map((table) => [table.id, partitionsOf(snapshot, table)]));
   const tables = chosen.filter((table) => {
     const parentId = partitionMembershipOf(table)?.parentId;
@@ -253,9 +254,13 @@ async function writeScript(output: ScriptOutput, snapshot: Snapshot, plan: Expor
   });
   const sequences = snapshot.listSequences();
   const indexedTables = tables.flatMap((table) => [table, ...(partitionsByParent.get(table.id) ?? [])]);
+  // A partitioned index is one CREATE INDEX on the table, which creates the partitions' indexes again when loaded;
+  // an index it attached (one that existed before it, exported before it) is attached again.
+  const tableIndexes = indexedTables.flatMap((table) => snapshot.listIndexes(table.id));
+  const createdWithParent = createdIndexIds(tableIndexes);
   const indexes = plan.dnaAsText
     ? []
-    : indexedTables.flatMap((table) => snapshot.listIndexes(table.id)).sort((left, right) => left.id - right.id);
+    : tableIndexes.filter((index) => !createdWithParent.has(index.id)).sort((left, right) => left.id - right.id);
 
   await output.write(
     [

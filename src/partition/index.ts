@@ -7,10 +7,18 @@
 export { partitionRemainder, partitionRowHash } from './routing.js';
 export {
   analysedTableIdOf,
+  attachedIndexIds,
+  attachedIndexesOf,
+  createdIndexIds,
+  isPartitionedIndex,
   isPartitionedTable,
+  parentIndexOf,
+  partitionedIndexOf,
+  partitionedIndexOptions,
   partitionMembershipOf,
   partitionSchemeOf,
   partitionsOf,
+  type PartitionedIndex,
   type PartitionMembership,
   type PartitionScheme,
 } from './scheme.js';

@@ -9,7 +9,7 @@
  * them in batches sized from maintenance_work_mem, and empties the parent's heap by TRUNCATE's switch to fresh
  * storage; unpartitioning moves the rows back and drops the children. Everything happens in the statement's
  * write transaction, so it is published by its commit or not at all. kmersearch GIN indexes of the table (or of
- * the partitions) are not carried over, as in the reference.
+ * the partitions, and the partitioned indexes of the parent) are not carried over, as in the reference.
  */
 import { listAnalyses } from '../analysis/index.js';
 import { KmerSearchError, SqlState } from '../errors.js';
@@ -191,7 +191,10 @@ export function unpartitionTable(
     options.info(`Migrated ${rows} rows from partition ${partition.name} (${position + 1}/${partitions.length})`);
   }
   options.info(`Migration completed: ${total} total rows migrated`);
+  // The table comes back without indexes, as in the reference (its copy of the parent has none): the partitions'
+  // indexes go with the partitions, the partitioned indexes of the parent here.
   for (const partition of partitions) write.dropTable(partition.id);
+  for (const index of write.listIndexes(parent.id)) write.dropIndex(index.id);
   const withoutScheme = withScheme(parent, undefined);
   const tablespace = request.tablespace === null || request.tablespace === '' ? null : request.tablespace;
   write.setTableOptions(parent.id, tablespace === null ? withoutScheme : { ...withoutScheme, tablespace });

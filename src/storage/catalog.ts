@@ -59,7 +59,7 @@ export interface IndexRecord {
   readonly columnIndex: number;
   readonly method: string;
   readonly operatorClass: string;
-  /** Opaque settings owned by src/gin (k, b, analysis identity, …). */
+  /** Opaque settings owned by upper layers: src/gin's (k, b, analysis identity, …), src/partition's partitioned-index entry. */
   readonly options: Readonly<Record<string, unknown>>;
   /**
    * Key prefix (`gin` sub-database) of the index's bulk data, e.g. pages of posting lists. Written before the

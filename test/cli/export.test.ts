@@ -151,6 +151,53 @@ describe('kmersearch export', () => {
     expect(await contents(copy)).toEqual(await contents(source));
   });
 
+  it('exports a partitioned index as one CREATE INDEX on the table, which creates the partitions\' indexes again on load', async () => {
+    const source = join(directory.path, 'partitioned-index');
+    await withDatabase(source, async (engine) => {
+      await engine.exec(`
+        CREATE TABLE split (id serial PRIMARY KEY, seq dna2);
+        INSERT INTO split (seq) VALUES ('ACGTACGTACGTACGTAA'), ('TTTTTTTTTTTTTTTTTTTT'), ('GGGGCCCCAAAATTTTACGT'), ('CCCCCCCCCCCCCCCCAAAA');
+        SELECT kmersearch_partition_table('split', 2);
+        SET kmersearch.kmer_size = 12;
+        SELECT * FROM kmersearch_parallel_create_index('split', 'seq');
+        DROP INDEX split_1_seq_gin_idx;
+        CREATE INDEX split_idx ON split USING gin (seq kmersearch_dna2_gin_ops_int4);
+      `);
+    });
+    const script = (await kmersearch(['export', '-q', '-d', source])).stdout;
+    // split_0's index existed and was attached: exported before the partitioned index, attached again on load.
+    const indexes = script.split('\n').filter((line) => line.startsWith('CREATE INDEX'));
+    expect(indexes).toEqual([
+      'CREATE INDEX split_0_seq_gin_idx ON split_0 USING gin (seq kmersearch_dna2_gin_ops_int4);',
+      'CREATE INDEX split_idx ON split USING gin (seq kmersearch_dna2_gin_ops_int4);',
+    ]);
+    const dump = join(directory.path, 'partitioned-index.sql');
+    expect((await kmersearch(['export', '-q', '-d', source, '-o', dump])).status).toBe(0);
+    const copy = join(directory.path, 'partitioned-index-copy');
+    expect((await kmersearch(['-d', copy, '-q', '-v', 'ON_ERROR_STOP=1', '-f', dump])).status).toBe(0);
+    const contents = async (path: string): Promise<unknown> =>
+      withDatabase(path, async (engine) => {
+        const query = "SELECT id FROM split WHERE seq =% 'ACGTACGTACGTACGTAA' ORDER BY id";
+        await engine.exec('SET kmersearch.kmer_size = 12');
+        return {
+          indexes: (await engine.queryText('SELECT index_oid::regclass, table_oid::regclass, kmer_size FROM kmersearch_index_info ORDER BY 1')).rows,
+          plan: (await engine.queryText(`EXPLAIN ${query}`)).rows.flatMap((row) => (row[0]?.includes('Index Scan') === true ? [row[0].trim()] : [])),
+          rows: (await engine.queryText(query)).rows,
+          attachedDrop: await engine.query('DROP INDEX split_1_seq_idx').then(
+            () => 'dropped',
+            (error: unknown) => (error as KmerSearchError).message,
+          ),
+        };
+      });
+    const original = await contents(source);
+    expect(original).toMatchObject({
+      indexes: [['split_0_seq_gin_idx', 'split_0', '12'], ['split_idx', 'split', '12']],
+      plan: ['->  Bitmap Index Scan on split_0_seq_gin_idx', '->  Bitmap Index Scan on split_1_seq_idx'],
+      attachedDrop: 'cannot drop index split_1_seq_idx because index split_idx requires it',
+    });
+    expect(await contents(copy)).toEqual(original);
+  });
+
   it('--dna-as-text writes DNA as text and leaves out what needs pg_kmersearch; --table picks tables', async () => {
     const result = await kmersearch(['export', '-q', '-d', database, '--dna-as-text', '--table', '"Refs"']);
     expect(result.status).toBe(0);

@@ -7,7 +7,7 @@
  */
 import { SqlState } from '../../errors.js';
 import { clearIndex } from '../../gin/index.js';
-import { partitionMembershipOf, partitionsOf } from '../../partition/index.js';
+import { isPartitionedIndex, partitionMembershipOf, partitionsOf } from '../../partition/index.js';
 import type { RelationEntry, TableRecord } from '../../storage/index.js';
 import type * as ast from '../ast.js';
 import { bindTableDefinition } from '../binder/table-definition.js';
@@ -89,7 +89,8 @@ export function executeTruncate(context: StatementContext, statement: ast.Trunca
     // TRUNCATE of a partitioned table empties its partitions (and their indexes).
     for (const partition of [table, ...partitionsOf(write, table)]) {
       write.truncateTable(partition.id);
-      for (const index of write.listIndexes(partition.id)) if (isKmersearchIndex(index)) clearIndex(write, index.id);
+      // A partitioned index (on the parent) has no data to clear; its attached indexes are the partitions'.
+      for (const index of write.listIndexes(partition.id)) if (isKmersearchIndex(index) && !isPartitionedIndex(index)) clearIndex(write, index.id);
     }
     if (!statement.restartIdentity) continue;
     for (const sequence of write.listSequences()) {

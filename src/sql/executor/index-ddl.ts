@@ -13,21 +13,38 @@
  * index records that analysis (F5, F7); without an analysis it leaves nothing out and the reference's WARNING goes
  * out once per handle. REINDEX rebuilds with the current settings and analysis and records them (F7). DROP INDEX
  * follows PostgreSQL's texts.
+ *
+ * On a partitioned table they do what PostgreSQL does: CREATE INDEX makes a partitioned index on the parent and
+ * attaches one index per partition to it (an equivalent existing one, or a new one it builds); DROP INDEX of the
+ * partitioned index drops the attached ones, which cannot be dropped alone; REINDEX of the partitioned index or
+ * of the table rebuilds the partitions' indexes. The representation is src/partition's (scheme.ts).
  */
 import { SqlState } from '../../errors.js';
 import type { AnalysisRecord } from '../../analysis/index.js';
 import { checkOperatorClassWidth } from '../../kmer/index.js';
-import { isPartitionedTable, partitionsOf } from '../../partition/index.js';
+import {
+  attachedIndexIds,
+  attachedIndexesOf,
+  isPartitionedIndex,
+  isPartitionedTable,
+  parentIndexOf,
+  partitionedIndexOf,
+  partitionedIndexOptions,
+  partitionsOf,
+} from '../../partition/index.js';
 import { parsePostgresBoolean } from '../../settings/index.js';
 import type { IndexRecord, RelationEntry, TableRecord, WriteTransaction } from '../../storage/index.js';
 import type * as ast from '../ast.js';
 import { columnSqlType } from '../column-types.js';
 import {
+  analysisDifference,
   currentIndexSettings,
   indexOptionsFor,
   isKmersearchIndex,
   kmersearchOperatorClass,
   recordedSettingsOf,
+  settingDifferences,
+  type KmersearchOperatorClass,
   type RecordedIndexSettings,
 } from '../kmersearch-index.js';
 import { type StatementContext, type StatementOutcome, commandOutcome } from './context.js';
@@ -119,7 +136,9 @@ function requireTableEntry(context: StatementContext, write: WriteTransaction, r
 function excludedAnalysis(context: StatementContext, write: WriteTransaction, table: TableRecord, columnName: string): AnalysisRecord | undefined {
   const highFrequency = context.runtime.functionContext.highFrequency;
   if (highFrequency === undefined) return undefined;
-  return highFrequency.excludingAnalysis(write, table.id, columnName, table.liveRowCount === 0 ? undefined : (notice) => context.notice(notice));
+  // A partitioned table's rows are in its partitions (its own heap is empty); its analysis is the partitions'.
+  const rows = [table, ...partitionsOf(write, table)].reduce((sum, member) => sum + member.liveRowCount, 0);
+  return highFrequency.excludingAnalysis(write, table.id, columnName, rows === 0 ? undefined : (notice) => context.notice(notice));
 }
 
 /** Builds the pages of `index` (whose options record `analysis`), leaving out the analysis's keys. */
@@ -133,10 +152,9 @@ export async function executeCreateIndex(context: StatementContext, statement: a
   const { entry } = requireTableEntry(context, write, statement.table);
   const table = entry.kind === 'table' ? write.getTable(entry.id) : undefined;
   if (table === undefined) throw notIndexable(context, statement.table, entry);
-  if (isPartitionedTable(table)) {
-    throw context.binder.error(SqlState.featureNotSupported, `cannot create index on partitioned table "${table.name}"`, undefined, {
-      hint: `Use kmersearch_parallel_create_index('${table.name}', '<column>'), which builds one index per partition.`,
-    });
+  const partitioned = isPartitionedTable(table);
+  if (partitioned && statement.concurrently) {
+    throw context.binder.error(SqlState.featureNotSupported, `cannot create index on partitioned table "${table.name}" concurrently`, undefined);
   }
   const method = statement.method ?? 'btree';
   if (!postgresAccessMethods.has(method)) {
@@ -206,6 +224,10 @@ export async function executeCreateIndex(context: StatementContext, statement: a
   checkOperatorClassWidth(operatorClass.storageClass, settings.kmerSize, settings.occurrenceBits);
   const analysis = excludedAnalysis(context, write, table, columnName);
   const recorded = currentIndexSettings(settings, context.runtime.transactionTimestamp, storage, analysis?.analysisId);
+  if (partitioned) {
+    await createPartitionedIndex(context, write, { table, name: statement.name, columnName, operatorClass, recorded, analysis });
+    return commandOutcome('CREATE INDEX');
+  }
   const index = write.createIndex({
     ...(statement.name === undefined ? {} : { name: statement.name }),
     tableId: table.id,
@@ -218,10 +240,71 @@ export async function executeCreateIndex(context: StatementContext, statement: a
   return commandOutcome('CREATE INDEX');
 }
 
-/** Rebuilds a kmersearch index with the current settings and analysis, which it records from now on (F7). */
-async function rebuild(context: StatementContext, write: WriteTransaction, index: IndexRecord): Promise<void> {
+/**
+ * CREATE INDEX on a partitioned table, as PostgreSQL does it (DefineIndex): the index on the parent, then for each
+ * partition in order an equivalent index of the partition that no partitioned index has yet is attached, or a new
+ * one is created — named as if no name had been given (`<partition>_<column>_idx`, a number appended while the
+ * name is taken), with the same operator class and storage parameters — and built. Here an existing index is
+ * equivalent when it also recorded the settings and analysis this statement records (F7: its keys are the keys a
+ * new one would hold). One statement: any failure rolls all of it back.
+ */
+async function createPartitionedIndex(
+  context: StatementContext,
+  write: WriteTransaction,
+  request: {
+    readonly table: TableRecord;
+    readonly name: string | undefined;
+    readonly columnName: string;
+    readonly operatorClass: KmersearchOperatorClass;
+    readonly recorded: RecordedIndexSettings;
+    readonly analysis: AnalysisRecord | undefined;
+  },
+): Promise<void> {
+  const { table, columnName, recorded, analysis } = request;
+  const definition = { columnName, method: 'gin', operatorClass: request.operatorClass.name, options: indexOptionsFor(recorded) };
+  const parent = write.createIndex({
+    ...definition,
+    ...(request.name === undefined ? {} : { name: request.name }),
+    tableId: table.id,
+    options: partitionedIndexOptions(definition.options, { attachedIndexIds: [], createdIndexIds: [] }),
+  });
+  const taken = attachedIndexIds(write.listIndexes(table.id));
+  const excludedKeys = analysis === undefined ? undefined : context.runtime.functionContext.highFrequency?.keysOf(write, analysis);
+  const attached: number[] = [];
+  const created: number[] = [];
+  for (const partition of partitionsOf(write, table)) {
+    const equivalent = write.listIndexes(partition.id).find((candidate) => !taken.has(candidate.id) && isEquivalentIndex(context, candidate, parent, analysis));
+    if (equivalent !== undefined) {
+      attached.push(equivalent.id);
+      continue;
+    }
+    const child = write.createIndex({ ...definition, tableId: partition.id });
+    await runIndexBuild(context, write, child, excludedKeys);
+    attached.push(child.id);
+    created.push(child.id);
+  }
+  write.setIndexOptions(parent.id, partitionedIndexOptions(parent.options, { attachedIndexIds: attached, createdIndexIds: created }));
+}
+
+/** Whether a partition's index may be attached to `parent`: same column, method and class, same recorded settings. */
+function isEquivalentIndex(context: StatementContext, candidate: IndexRecord, parent: IndexRecord, analysis: AnalysisRecord | undefined): boolean {
+  if (candidate.columnIndex !== parent.columnIndex || candidate.method !== parent.method || candidate.operatorClass !== parent.operatorClass) return false;
+  if (!isKmersearchIndex(candidate)) return false;
+  const recorded = recordedSettingsOf(candidate);
+  return settingDifferences(recorded, context.settings).length === 0 && analysisDifference(recorded, analysis?.analysisId) === undefined;
+}
+
+/**
+ * The settings and analysis a rebuild of `index` records (the current ones, F7), after the operator class's width
+ * check; undefined for an index that is not a kmersearch index (nothing to rebuild).
+ */
+function rebuildSettings(
+  context: StatementContext,
+  write: WriteTransaction,
+  index: IndexRecord,
+): { recorded: RecordedIndexSettings; analysis: AnalysisRecord | undefined } | undefined {
   const operatorClass = kmersearchOperatorClass(index.operatorClass);
-  if (operatorClass === undefined) return;
+  if (operatorClass === undefined) return undefined;
   const settings = context.settings;
   checkOperatorClassWidth(operatorClass.storageClass, settings.kmerSize, settings.occurrenceBits);
   const table = write.getTable(index.tableId);
@@ -229,8 +312,24 @@ async function rebuild(context: StatementContext, write: WriteTransaction, index
   const analysis = table === undefined || columnName === undefined ? undefined : excludedAnalysis(context, write, table, columnName);
   const previous = recordedSettingsOf(index);
   // created_at stays the creation time; the storage parameters stay as CREATE INDEX gave them.
-  const recorded = currentIndexSettings(settings, new Date(previous.createdAt), previous, analysis?.analysisId);
-  await buildLeavingOut(context, write, write.setIndexOptions(index.id, indexOptionsFor(recorded)), analysis);
+  return { recorded: currentIndexSettings(settings, new Date(previous.createdAt), previous, analysis?.analysisId), analysis };
+}
+
+/**
+ * Rebuilds a kmersearch index with the current settings and analysis, which it records from now on (F7). A
+ * partitioned index has no data of its own: it records them, and its attached indexes are rebuilt (PostgreSQL 14's
+ * REINDEX of a partitioned index) unless `attached` is false (REINDEX TABLE rebuilds every partition's indexes).
+ */
+async function rebuild(context: StatementContext, write: WriteTransaction, index: IndexRecord, attached = true): Promise<void> {
+  const rebuilt = rebuildSettings(context, write, index);
+  if (rebuilt === undefined) return;
+  const partitionedIndex = partitionedIndexOf(index);
+  if (partitionedIndex !== undefined) {
+    write.setIndexOptions(index.id, partitionedIndexOptions(indexOptionsFor(rebuilt.recorded), partitionedIndex));
+    if (attached) for (const child of attachedIndexesOf(write, index)) await rebuild(context, write, child);
+    return;
+  }
+  await buildLeavingOut(context, write, write.setIndexOptions(index.id, indexOptionsFor(rebuilt.recorded)), rebuilt.analysis);
 }
 
 export async function executeReindex(context: StatementContext, statement: ast.ReindexStatement): Promise<StatementOutcome> {
@@ -249,12 +348,15 @@ export async function executeReindex(context: StatementContext, statement: ast.R
   if (table === undefined) {
     throw context.binder.error(SqlState.wrongObjectType, `"${relation.name}" is not a table or materialized view`, undefined);
   }
-  // REINDEX TABLE of a partitioned table rebuilds the indexes of its partitions.
-  const indexes = [table, ...partitionsOf(write, table)].flatMap((member) => write.listIndexes(member.id).filter(isKmersearchIndex));
-  if (indexes.length === 0 && table.constraints.length === 0) {
+  // REINDEX TABLE of a partitioned table rebuilds the indexes of its partitions (PostgreSQL 14's ReindexPartitions,
+  // which has no NOTICE for a table without indexes); its partitioned indexes record the settings their attached
+  // indexes are rebuilt with.
+  const partitions = partitionsOf(write, table);
+  const indexes = [table, ...partitions].flatMap((member) => write.listIndexes(member.id).filter(isKmersearchIndex));
+  if (indexes.length === 0 && table.constraints.length === 0 && !isPartitionedTable(table)) {
     context.notice({ severity: 'NOTICE', code: SqlState.successfulCompletion, message: `table "${table.name}" has no indexes to reindex` });
   }
-  for (const index of indexes) await rebuild(context, write, index);
+  for (const index of indexes) await rebuild(context, write, index, false);
   return commandOutcome('REINDEX');
 }
 
@@ -286,8 +388,22 @@ export function executeDropIndex(context: StatementContext, statement: ast.DropI
       const hint = entry.kind === 'table' ? 'Use DROP TABLE to remove a table.' : entry.kind === 'sequence' ? 'Use DROP SEQUENCE to remove a sequence.' : undefined;
       throw context.binder.error(SqlState.wrongObjectType, `"${relation.name}" is not an index`, undefined, hint === undefined ? {} : { hint });
     }
+    if (statement.concurrently && isPartitionedIndex(index)) {
+      throw context.binder.error(SqlState.featureNotSupported, `cannot drop partitioned index "${relation.name}" concurrently`, undefined);
+    }
     if (!indexes.some((known) => known.id === index.id)) indexes.push(index);
   }
-  for (const index of indexes) write.dropIndex(index.id);
+  // An index attached to a partitioned index goes only with it (PostgreSQL's partition dependency, also with CASCADE).
+  for (const index of indexes) {
+    const parent = parentIndexOf(write, index);
+    if (parent !== undefined && !indexes.some((known) => known.id === parent.id)) {
+      throw context.binder.error(SqlState.dependentObjectsStillExist, `cannot drop index ${index.name} because index ${parent.name} requires it`, undefined, {
+        hint: `You can drop index ${parent.name} instead.`,
+      });
+    }
+  }
+  for (const index of indexes) {
+    for (const member of [...attachedIndexesOf(write, index), index]) if (write.getIndex(member.id) !== undefined) write.dropIndex(member.id);
+  }
   return commandOutcome('DROP INDEX');
 }

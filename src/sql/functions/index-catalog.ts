@@ -1,7 +1,8 @@
 /**
  * The rows of the reference's index metadata tables (analysis §8.3–§8.6), computed from the storage catalog:
  *
- * - `kmersearch_index_info`: one row per kmersearch GIN index, as the reference's CREATE INDEX event trigger
+ * - `kmersearch_index_info`: one row per kmersearch GIN index (but the partitions' indexes a CREATE INDEX on a
+ *   partitioned table created), as the reference's CREATE INDEX event trigger
  *   writes it — the index's and table's ids (regclass resolves them to names), the indexed column, the settings
  *   recorded when the index was built (k, b, max_appearance_rate as real, max_appearance_nrow,
  *   preclude_highfreq_kmer; REINDEX records the current ones, deviation F7), total_nrow = 0,
@@ -12,6 +13,7 @@
  * CREATE INDEX, DROP INDEX, DROP TABLE and DROP EXTENSION in the same transaction, and cannot disagree with the
  * indexes. They are read-only (the reference's tables accept writes; see docs/deviations.md).
  */
+import { createdIndexIds } from '../../partition/index.js';
 import type { IndexRecord } from '../../storage/index.js';
 import { isKmersearchIndex, recordedSettingsOf } from '../kmersearch-index.js';
 import { type RecordValue, type SqlType, recordType, sqlTypes } from '../types.js';
@@ -70,9 +72,15 @@ function indexInfoRow(context: FunctionContext, index: IndexRecord): RecordValue
   });
 }
 
-/** In index id order: the order the reference's trigger inserted them in. */
+/**
+ * In index id order: the order the reference's trigger inserted them in. The trigger fires for the index the
+ * statement names, so CREATE INDEX on a partitioned table gives the partitioned index a row and the partitions'
+ * indexes it creates none (analysis §8.5); an index it attached keeps the row its own CREATE INDEX gave it.
+ */
 function* indexInfoRows(context: FunctionContext): Iterable<RecordValue> {
-  const indexes = (context.view?.listIndexes() ?? []).filter(isKmersearchIndex).sort((a, b) => a.id - b.id);
+  const all = context.view?.listIndexes() ?? [];
+  const created = createdIndexIds(all);
+  const indexes = all.filter((index) => isKmersearchIndex(index) && !created.has(index.id)).sort((a, b) => a.id - b.id);
   for (const index of indexes) yield indexInfoRow(context, index);
 }
 

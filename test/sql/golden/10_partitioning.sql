@@ -42,7 +42,18 @@ SELECT index_oid::regclass, table_oid::regclass, column_name, kmer_size, occur_b
 EXPLAIN (COSTS OFF) SELECT id FROM seqs WHERE seq =% 'ATCGATCG';
 SELECT id, kmersearch_matchscore(seq, 'ATCGATCG') AS score FROM seqs WHERE seq =% 'ATCGATCG' ORDER BY id;
 SELECT partition_name, success, error_message FROM kmersearch_parallel_create_index('seqs', 'seq');
+-- CREATE INDEX on the partitioned table attaches the partitions' equivalent indexes to a partitioned index.
+CREATE INDEX seqs_idx ON seqs USING gin (seq kmersearch_dna2_gin_ops_int2);
+SELECT index_oid::regclass, table_oid::regclass FROM kmersearch_index_info ORDER BY 1;
+DROP INDEX seqs_1_seq_gin_idx;
+-- With none left to attach, it creates and builds one per partition, named as PostgreSQL names them.
 CREATE INDEX ON seqs USING gin (seq kmersearch_dna2_gin_ops_int2);
+SELECT index_oid::regclass, table_oid::regclass FROM kmersearch_index_info ORDER BY 1;
+DROP INDEX seqs_2_seq_idx;
+CREATE INDEX CONCURRENTLY ON seqs USING gin (seq kmersearch_dna2_gin_ops_int2);
+REINDEX INDEX seqs_seq_idx;
+REINDEX TABLE seqs;
+DROP INDEX seqs_idx;
 DROP TABLE seqs_0;
 -- Errors of the partition helpers.
 SELECT kmersearch_partition_table('seqs', 2);
