@@ -117,7 +117,21 @@ export function planIndexSearch(runtime: Runtime, node: BitmapHeapScanNode, text
   };
 }
 
-/** A scan's search done ahead, in another thread (append.ts): its plan and, for a search, the rows found. */
+/**
+ * The scan's index search in the calling thread through the statement's view, in steps (GinSearcher
+ * searchInSteps: the caller checks for cancellation and gives the event loop its turns between them). `heap`: the
+ * reader the scan then fetches the rows with.
+ */
+export function searchInThread(
+  runtime: Runtime,
+  node: BitmapHeapScanNode,
+  search: Extract<IndexSearchPlan, { kind: 'search' }>,
+  heap: HeapReader = runtime.view.openHeap(node.table.id),
+): Generator<void, IndexMatches, void> {
+  return runtime.indexes.searcher.searchInSteps(searchSource(runtime, node.index, heap), search.searchKeys, search.ams);
+}
+
+/** A scan's search done ahead (append.ts): its plan and, for a search, the rows found. */
 export interface PrefetchedSearch {
   readonly plan: IndexSearchPlan;
   readonly matches: IndexMatches | undefined;
@@ -128,8 +142,6 @@ export function compileBitmapHeapScan(node: BitmapHeapScanNode, compiler: PlanCo
   const filter = node.filter === undefined ? undefined : compiler.expression(node.filter.condition);
   const fallback = compiler.compile(node.fallback);
   const tableId = node.table.id;
-  // The record the statement planned with: planning and execution share the statement's view.
-  const index = node.index;
   const width = node.table.columns.length;
   const columns = node.fetchColumns ?? node.table.columns.map((_, index) => index);
   const { withRowIds, withScores } = node;
@@ -146,7 +158,7 @@ export function compileBitmapHeapScan(node: BitmapHeapScanNode, compiler: PlanCo
       matches = prefetched?.matches;
       if (matches === undefined) {
         // In steps: a long query's search takes seconds, and cancellation must be able to stop it.
-        const steps = runtime.indexes.searcher.searchInSteps(searchSource(runtime, index, heap), search.searchKeys, search.ams);
+        const steps = searchInThread(runtime, node, search, heap);
         try {
           for (let step = steps.next(); ; step = steps.next()) {
             if (step.done === true) {
