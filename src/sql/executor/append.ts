@@ -3,12 +3,20 @@
  * on as they come. With row ids, each row's id becomes the combined id that names its partition too
  * (src/partition `combinedRowId`), which UPDATE and DELETE on the parent hand back to src/partition.
  *
- * Fan-out (SPEC §7.2): when every partition of a SELECT's Append is read through its kmersearch index, the index
- * searches run ahead, all at once, on the handle's worker pool (`max_parallel_workers` threads), before the rows
- * are produced; each scan then fetches its rows from the matches found. The cache lookups are the scans' own,
- * made here in the same number (F14). Workers read the database directory through the statement's view of each
- * index (its row id limit and deleted rows, src/parallel describeIndexSearch); should a worker fail, that scan
- * searches in the calling thread as without fan-out.
+ * Fan-out (SPEC §7.2): when every partition of a SELECT's Append is read through its kmersearch index and the
+ * estimated work of the searches reaches a break-even measured on the benchmark (fanOutWorkers: query key count ×
+ * (1 + postings per key) summed over the partitions), the index searches run ahead, before the rows are produced,
+ * on up to `max_parallel_workers` pool threads and on the calling thread at once; each scan then fetches its rows
+ * from the matches found. Below the break-even the partitions are searched in turn in the calling thread, as with
+ * max_parallel_workers = 0: handing a short read's search to other threads costs more than it saves. EXPLAIN
+ * prints "Workers Planned: N" under an Append that fans out.
+ *
+ * Each scan's search is planned here with its own cache lookups, in the same number (F14). The partitions' searches
+ * are then claimed one at a time (src/parallel SearchClaims) by one pool task per worker and by the calling thread,
+ * which searches through the statement's view exactly as the scan would; a task searches the keys and threshold
+ * prepared here through the statement's view of each index (its row id limit and deleted rows, src/parallel
+ * describeIndexSearch), so both give the scan's rows. The calling thread waits only for tasks that took a
+ * partition; should a task fail, its partitions' scans search in the calling thread as without fan-out.
  */
 import { asKmerSearchError, SqlState } from '../../errors.js';
 import { ginIndexOptions, type IndexMatches } from '../../gin/index.js';
@@ -98,13 +106,21 @@ export function fanOutWorkers(maxParallelWorkers: number, append: AppendNode): n
   return work !== undefined && work >= minimumWork ? Math.min(maxParallelWorkers, append.children.length - 1) : 0;
 }
 
+/** The Appends of a query's plan whose index searches fan out, with their worker counts (EXPLAIN shows them). */
+export function fannedOutAppends(plan: PlanNode, maxParallelWorkers: number): Map<AppendNode, number> {
+  const fannedOut = new Map<AppendNode, number>();
+  for (const append of appendsOf(plan, [])) {
+    const workers = fanOutWorkers(maxParallelWorkers, append);
+    if (workers > 0) fannedOut.set(append, workers);
+  }
+  return fannedOut;
+}
+
 /** Runs the partitions' index searches of the plan's Appends on the worker pool and here (see the header). */
 export async function prefetchPartitionSearches(context: StatementContext, plan: PlanNode): Promise<void> {
   const runtime = context.runtime;
   const poolSize = context.settings.maxParallelWorkers;
-  for (const append of appendsOf(plan, [])) {
-    const workers = fanOutWorkers(poolSize, append);
-    if (workers === 0) continue;
+  for (const [append, workers] of fannedOutAppends(plan, poolSize)) {
     const scans = append.children as readonly BitmapHeapScanNode[];
     const environment = topEnvironment(context);
     // Each scan's plan, with the cache lookups the scan itself would make (F14); the scans take it from here.
