@@ -5,10 +5,15 @@
  * either way the rows, scores and cache counts are those of the calling thread's Append.
  */
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { KmerSearch } from '../../src/index.js';
-import { appendTestHooks, fanOutMinimumWork } from '../../src/sql/executor/append.js';
+import { appendTestHooks, estimatedSearchWork, fanOutMinimumWork, fanOutWorkers } from '../../src/sql/executor/append.js';
+import type { AppendNode } from '../../src/sql/plan.js';
 import { openDatabase, textRows } from './engine-helpers.js';
+
+beforeEach(() => {
+  appendTestHooks.current = { minimumWork };
+});
 
 afterEach(() => {
   appendTestHooks.current = undefined;
@@ -31,14 +36,16 @@ function randomBases(length: number, seed: number): string {
 
 /**
  * The query keys for about `work` (append.ts estimatedSearchWork): summed over the partitions, keys × (1 +
- * postings per key) ≈ keys × (partitions + copies), as every partition holds the motif's keys and the rows' postings
- * of them are spread over the partitions.
+ * postings per key / 50) ≈ keys × (partitions + copies / 50), as every partition holds the motif's keys and the
+ * rows' postings of them are spread over the partitions.
  */
-const keysFor = (work: number): number => Math.round(work / (partitions + copies));
-const motif = randomBases(keysFor(4 * fanOutMinimumWork) + 200, 5);
+const keysFor = (work: number): number => Math.round(work / (partitions + copies / 50));
+/** The break-even the tests set (appendTestHooks): a table of the benchmark's size is too slow for a unit test. */
+const minimumWork = 1000;
+const motif = randomBases(keysFor(4 * minimumWork) + 60, 5);
 /** A query of the motif four times above the break-even, and one four times below it. */
-const long = motif.slice(0, keysFor(4 * fanOutMinimumWork) + kmerSize - 1);
-const short = motif.slice(0, keysFor(fanOutMinimumWork / 4) + kmerSize - 1);
+const long = motif.slice(0, keysFor(4 * minimumWork) + kmerSize - 1);
+const short = motif.slice(0, keysFor(minimumWork / 4) + kmerSize - 1);
 
 /** `t` (partitioned, indexed) and `flat` with the same rows: `copies` prefixes of the motif, 50 lengths. */
 async function heavyTables(): Promise<KmerSearch> {
@@ -74,6 +81,32 @@ function expectedPlan(query: string, workers: number | undefined): string[] {
     ]),
   ];
 }
+
+/** An Append over `partitionCount` index scans for `query`, with the statistics of the benchmark's partition indexes. */
+function benchmarkAppend(query: string, partitionCount: number): AppendNode {
+  // bench/out/20M in 4 partitions of about 5 Mbp (k = 16, b = 8): about 4.7 million keys and 4.9 million postings each.
+  const statistics = { keys: 4_700_000, postings: 4_900_000, pages: 3000, pageBytes: 25_000_000, rows: 4000 };
+  const scan = {
+    kind: 'bitmapHeapScan',
+    index: { name: 'refs_0_seq_gin_idx', options: { kmerSize: 16, occurrenceBits: 8, settings: {}, pendingBytes: 0, pendingRows: 0, statistics } },
+    indexCondition: { query: { kind: 'constant', value: query } },
+  };
+  return { kind: 'append', children: Array.from({ length: partitionCount }, () => scan), withRowIds: false } as unknown as AppendNode;
+}
+
+describe('the fan-out break-even', () => {
+  it('keeps a read in the calling thread and fans a long query out on the benchmark\'s partitions', () => {
+    appendTestHooks.current = undefined;
+    const read = 'A'.repeat(150);
+    const longQuery = 'A'.repeat(5000);
+    expect(estimatedSearchWork(benchmarkAppend(read, 4))).toBeCloseTo(4 * 135 * (1 + 4_900_000 / 4_700_000 / 50), 6);
+    expect(fanOutWorkers(2, benchmarkAppend(read, 4))).toBe(0);
+    expect(fanOutWorkers(2, benchmarkAppend(longQuery, 4))).toBe(2);
+    expect(fanOutWorkers(8, benchmarkAppend(longQuery, 4))).toBe(3);
+    expect(fanOutWorkers(0, benchmarkAppend(longQuery, 4))).toBe(0);
+    expect(estimatedSearchWork(benchmarkAppend(longQuery, 4))).toBeGreaterThanOrEqual(fanOutMinimumWork);
+  });
+});
 
 describe('the fan-out cost rule', () => {
   it('fans out above the break-even and searches in the calling thread below it, as EXPLAIN says', async () => {
@@ -144,7 +177,7 @@ describe('fan-out on any table', () => {
           await database.exec(`INSERT INTO ${name} (seq) VALUES ('${rows.find((row) => row !== null) ?? 'ACGTACGT'}')`);
           for (const query of queries) {
             const sql = `SELECT id, kmersearch_matchscore(seq, '${query}') FROM ${name} WHERE seq =% '${query}' ORDER BY id`;
-            appendTestHooks.current = undefined;
+            appendTestHooks.current = { minimumWork: Number.POSITIVE_INFINITY };
             const inThread = await textRows(database, sql);
             appendTestHooks.current = { minimumWork: 0 };
             await database.exec('SET max_parallel_workers = 2');
@@ -152,7 +185,7 @@ describe('fan-out on any table', () => {
             expect(await textRows(database, sql)).toEqual(inThread);
             await database.exec('SET max_parallel_workers = 0');
           }
-          appendTestHooks.current = undefined;
+          appendTestHooks.current = { minimumWork: Number.POSITIVE_INFINITY };
         },
       ),
       { numRuns: 12 },

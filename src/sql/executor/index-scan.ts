@@ -19,7 +19,6 @@
 import { KmerSearchError, SqlState } from '../../errors.js';
 import { ginIndexOptions, ginKeyLayout, type IndexMatches, type IndexSearchSource, type RowFilter } from '../../gin/index.js';
 import { isAcceptedQueryText, keyLayout, type SortedKeys } from '../../kmer/index.js';
-import type { SharedKeySet } from '../../parallel/index.js';
 import { decodeBlockCell, isTombstoned, rowsPerBlock, type HeapReader, type IndexRecord } from '../../storage/index.js';
 import type { Row } from '../binder/bound.js';
 import { excludedQueryOf, highFrequencyExclusionOn } from '../functions/kmersearch.js';
@@ -83,9 +82,6 @@ export type IndexSearchPlan =
       readonly kind: 'search';
       readonly searchKeys: SortedKeys;
       readonly ams: number;
-      /** Q's key count and |H|: what a worker recomputes the threshold from (append.ts). */
-      readonly queryKeyCount: number;
-      readonly exclusion: { readonly keys: SharedKeySet; readonly excludedKeyCount: number } | undefined;
     };
 
 export function planIndexSearch(runtime: Runtime, node: BitmapHeapScanNode, text: SqlValue): IndexSearchPlan {
@@ -101,20 +97,14 @@ export function planIndexSearch(runtime: Runtime, node: BitmapHeapScanNode, text
   if (queryKeys.count === 0) return { kind: 'none' };
   if (exclusion === undefined) {
     const ams = session.actualMinScore(queryKeys);
-    return ams < 1 ? { kind: 'sequential' } : { kind: 'search', searchKeys: queryKeys, ams, queryKeyCount: queryKeys.count, exclusion: undefined };
+    return ams < 1 ? { kind: 'sequential' } : { kind: 'search', searchKeys: queryKeys, ams };
   }
   const excluded = excludedQueryOf(queryKeys, exclusion);
   const ams = session.actualMinScore(queryKeys, { identity: exclusion.identity, excludedKeyCount: excluded.excludedKeyCount });
   // Every query key high-frequency: shared is 0 for every row, below ams ≥ 1.
   if (excluded.searchKeys.count === 0) return { kind: 'none' };
   if (ams < 1) return { kind: 'sequential' };
-  return {
-    kind: 'search',
-    searchKeys: excluded.searchKeys,
-    ams,
-    queryKeyCount: queryKeys.count,
-    exclusion: { keys: exclusion.keys, excludedKeyCount: excluded.excludedKeyCount },
-  };
+  return { kind: 'search', searchKeys: excluded.searchKeys, ams };
 }
 
 /**
