@@ -73,6 +73,11 @@ export class WorkerPool {
     return this.closed;
   }
 
+  /** Threads not taken by a task: maxThreads less the tasks posted and not yet answered (as far as this pool knows). */
+  get freeThreads(): number {
+    return Math.max(0, this.maxThreads - this.unanswered.size);
+  }
+
   /** Worker threads alive now. */
   get threadCount(): number {
     return this.piscina?.threads.length ?? 0;

@@ -64,12 +64,12 @@ function appendsOf(node: PlanNode, found: AppendNode[]): AppendNode[] {
 
 /**
  * Least estimated work (estimatedSearchWork) of an Append's index searches for which they fan out: below it the
- * partitions are searched in turn in the calling thread, as with max_parallel_workers = 0. Measured on the 20 Mbp
- * benchmark (4 partitions, one handle, 2 workers, 2 cores: bench/partition.bench.ts, see bench/RESULTS.md "SQL
- * fan-out: cost rule"): a fanned-out search pays for passing the task to the pool threads and waking them, and
- * the saving grows with the work; the two broke even at about this much work.
+ * partitions are searched in turn in the calling thread, as with max_parallel_workers = 0. Measured with
+ * `npx tsx bench/partition-fan-out.bench.ts` (20 Mbp of genomes in 4 partitions, one handle, 2 workers, 2 cores;
+ * bench/RESULTS.md "SQL fan-out: cost rule"): the fan-out cost 0.2–0.3 ms more per query up to 500 bases
+ * (work ≈ 2,000), broke even at 2,000–2,500 bases (work ≈ 8,000–10,000) and gained 1.15–1.4× from 3 kbp on.
  */
-export const fanOutMinimumWork = 20_000;
+export const fanOutMinimumWork = 10_000;
 
 /** Tests lower the break-even to fan out on small tables (undefined: fanOutMinimumWork). */
 export const appendTestHooks: { current: { readonly minimumWork?: number } | undefined } = { current: undefined };
@@ -166,9 +166,16 @@ async function searchFannedOut(runtime: Runtime, searches: readonly PlannedSearc
     if (keyList < 0) keyList = keyLists.push(search.searchKeys) - 1;
     return { index: describeIndexSearch(runtime.view, scan.index.id), keyList, minShared: search.ams };
   });
+  // Piscina learns that a thread is free (started, or done with its last task) from messages the event loop
+  // delivers: give it a turn, so that a loop of statements that never yields still finds its threads free.
+  await yieldToEventLoop();
+  runtime.eventLoop.taken();
+  // Only as many tasks as threads are free: a task queued behind a busy thread would start after the calling
+  // thread has searched everything, and tasks queued that way (while threads start) would pile up.
+  const taskCount = pool === null ? 0 : Math.min(workers, searches.length - 1, pool.freeThreads);
   const abort = runtime.cancellation.abortSignal();
   try {
-    const tasks = Array.from({ length: pool === null ? 0 : Math.min(workers, searches.length - 1) }, (_, task) => {
+    const tasks = Array.from({ length: taskCount }, (_, task) => {
       const input = { databasePath: runtime.indexes.database.path, items, keyLists, claims: claims.buffer, participant: callingThread + 1 + task };
       const reply = (pool as WorkerPool).run<ClaimedSearchResult>({ kind: 'search-claimed', input }, { signal: abort.signal });
       // A task that found every item taken is not waited for: its failure (a closed pool) must not go unhandled.
