@@ -56,7 +56,8 @@ describe('searches over partitions', () => {
     await loadTwin(database, values);
     await database.query("SELECT * FROM kmersearch_parallel_create_index('split', 'seq')", [], { onNotice: () => undefined });
     const query = values[17]!.slice(4, 30);
-    // A search this small stays in the calling thread unless the break-even is lowered (test/sql/append-fan-out.test.ts).
+    // A search this small stays in the calling thread unless the break-even is lowered:
+    // test/sql/append-fan-out.test.ts tests the rule itself.
     appendTestHooks.current = { minimumWork: 0 };
     const outcomes = [];
     for (const workers of [0, 2]) {

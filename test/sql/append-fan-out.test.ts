@@ -84,7 +84,7 @@ function expectedPlan(query: string, workers: number | undefined): string[] {
 
 /** An Append over `partitionCount` index scans for `query`, with the statistics of the benchmark's partition indexes. */
 function benchmarkAppend(query: string, partitionCount: number): AppendNode {
-  // bench/out/20M in 4 partitions of about 5 Mbp (k = 16, b = 8): about 4.7 million keys and 4.9 million postings each.
+  // bench/out/20M in 4 partitions of about 5 Mbp (k = 16, b = 8): about 4.7 million keys, 4.9 million postings each.
   const statistics = { keys: 4_700_000, postings: 4_900_000, pages: 3000, pageBytes: 25_000_000, rows: 4000 };
   const scan = {
     kind: 'bitmapHeapScan',

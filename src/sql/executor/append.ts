@@ -4,10 +4,10 @@
  * (src/partition `combinedRowId`), which UPDATE and DELETE on the parent hand back to src/partition.
  *
  * Fan-out (SPEC §7.2): when every partition of a SELECT's Append is read through its kmersearch index and the
- * estimated work of the searches reaches a break-even measured on the benchmark (fanOutWorkers: query key count ×
- * (1 + postings per key / 50) summed over the partitions), the index searches run ahead, before the rows are produced,
- * on up to `max_parallel_workers` pool threads and on the calling thread at once; each scan then fetches its rows
- * from the matches found. Below the break-even the partitions are searched in turn in the calling thread, as with
+ * estimated work of the searches reaches a break-even measured on the benchmark (fanOutWorkers: query key count
+ * × (1 + postings per key / 50) summed over the partitions), the index searches run ahead, before the rows are
+ * produced, on up to `max_parallel_workers` pool threads and on the calling thread at once; each scan then fetches
+ * its rows from the matches found. Below the break-even the partitions are searched in turn in the calling thread, as with
  * max_parallel_workers = 0: handing a short read's search to other threads costs more than it saves. EXPLAIN
  * prints "Workers Planned: N" under an Append that fans out.
  *
@@ -67,7 +67,7 @@ function appendsOf(node: PlanNode, found: AppendNode[]): AppendNode[] {
  * partitions are searched in turn in the calling thread, as with max_parallel_workers = 0. Measured with
  * `npx tsx bench/partition-fan-out.bench.ts` (20 Mbp of genomes in 4 partitions, one handle, 2 workers, 2 cores;
  * bench/RESULTS.md "SQL fan-out: cost rule"): the fan-out cost 0.2–0.3 ms more per query up to 500 bases
- * (work ≈ 2,000), broke even at 2,000–2,500 bases (work ≈ 8,000–10,000) and gained 1.15–1.4× from 3 kbp on.
+ * (work ≈ 2,000), broke even at 2,000–2,500 bases (work ≈ 8,000–10,000) and gained 1.1–1.4× from 3 kbp on.
  */
 export const fanOutMinimumWork = 10_000;
 
