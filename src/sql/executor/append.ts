@@ -83,9 +83,10 @@ const postingsPerLookup = 50;
 
 /**
  * The work of the partitions' index searches in key lookups, estimated from what planning knows: per partition,
- * the query's key count (at most its length − k + 1) times one lookup plus the reading of the average postings per
- * key of the partition's index (keys and postings of its last build or merge, gin statistics). Undefined when some
- * partition is not read through its index or the query is not a constant (literals and parameters are).
+ * the query's key count (taken as its length − k + 1; degenerate bases may add some) times one lookup plus the
+ * reading of the average postings per key of the partition's index (keys and postings of its last build or merge,
+ * gin statistics; rows in the pending list are left out). Undefined when some partition is not read through its
+ * index or the query is not a constant (literals and parameters are).
  */
 export function estimatedSearchWork(append: AppendNode): number | undefined {
   let work = 0;
