@@ -118,6 +118,7 @@ export function searchInThread(
   search: Extract<IndexSearchPlan, { kind: 'search' }>,
   heap: HeapReader = runtime.view.openHeap(node.table.id),
 ): Generator<void, IndexMatches, void> {
+  // node.index: the record the statement planned with (planning and execution share the statement's view).
   return runtime.indexes.searcher.searchInSteps(searchSource(runtime, node.index, heap), search.searchKeys, search.ams);
 }
 
