@@ -23,8 +23,13 @@ export { buildIndex, runKeyExtraction, type IndexBuildOptions, type IndexBuildRe
 export {
   describeIndexSearch,
   searchBatch,
+  searchClaimed,
   searchQueries,
   searchSourceOf,
+  SearchClaims,
+  type ClaimedSearchInput,
+  type ClaimedSearchItem,
+  type ClaimedSearchResult,
   type IndexSearchDescriptor,
   type SearchBatchInput,
   type SearchBatchResult,

@@ -58,6 +58,8 @@ export class WorkerPool {
   private readonly idleTimeoutMs: number;
   private piscina: Piscina | null = null;
   private closed = false;
+  /** Tasks posted and not yet answered, which close() lets finish (a caller need not wait for every task it posts). */
+  private readonly unanswered = new Set<Promise<unknown>>();
 
   constructor(options: WorkerPoolOptions) {
     if (!Number.isInteger(options.maxThreads) || options.maxThreads < 0) {
@@ -69,6 +71,11 @@ export class WorkerPool {
 
   get isClosed(): boolean {
     return this.closed;
+  }
+
+  /** Threads not taken by a task: maxThreads less the tasks posted and not yet answered (as far as this pool knows). */
+  get freeThreads(): number {
+    return Math.max(0, this.maxThreads - this.unanswered.size);
   }
 
   /** Worker threads alive now. */
@@ -86,25 +93,34 @@ export class WorkerPool {
   ): Promise<T> {
     const piscina = this.ensureStarted();
     let reply: TaskReply<T>;
+    const task = piscina.run(request, {
+      transferList: options.transferList as TransferListItem[] | undefined,
+      signal: options.signal ?? null,
+    }) as Promise<TaskReply<T>>;
+    this.unanswered.add(task);
     try {
-      reply = (await piscina.run(request, {
-        transferList: options.transferList as TransferListItem[] | undefined,
-        signal: options.signal ?? null,
-      })) as TaskReply<T>;
+      reply = await task;
     } catch (error) {
       if (options.signal?.aborted === true) throw cancelledError();
       throw asKmerSearchError(error);
+    } finally {
+      this.unanswered.delete(task);
     }
     if (!reply.ok) throw deserializeError(reply.error);
     return reply.value;
   }
 
-  /** Ends every worker thread. Idempotent; the pool cannot be used afterwards. */
+  /**
+   * Ends every worker thread once the tasks still running have answered (piscina reports an answer that arrives
+   * after destroy() as an uncaught error). Idempotent; the pool cannot be used afterwards.
+   */
   async close(): Promise<void> {
     this.closed = true;
     const piscina = this.piscina;
     this.piscina = null;
-    if (piscina !== null) await piscina.destroy();
+    if (piscina === null) return;
+    await Promise.allSettled([...this.unanswered]);
+    await piscina.destroy();
   }
 
   private ensureStarted(): Piscina {

@@ -3,6 +3,11 @@
  * (its data spaces, row id limit and deleted slots travel in an IndexSearchDescriptor). Each query's keys are
  * extracted (without the high-frequency keys of `excludedKeys`, SPEC §4), ams is computed with src/kmer's rule,
  * and the best `limit` rows by shared count are returned.
+ *
+ * Claimed searches (`searchClaimed`): one statement's searches of several indexes (a partitioned table's
+ * partitions), each with the keys and threshold the caller already prepared, taken one at a time through
+ * SearchClaims by whoever is free — the calling thread as well as the pool tasks — so that a search costs no more
+ * than one task per worker thread and a worker that starts late takes less (or nothing).
  */
 import { KmerSearchError, SqlState } from '../errors.js';
 import {
@@ -11,9 +16,10 @@ import {
   cancelledError,
   ginIndexOptions,
   topMatches,
+  type IndexMatches,
   type IndexSearchSource,
 } from '../gin/index.js';
-import { actualMinScore, keyLayout, queryKeysOf, withoutKeys, KeyExtractor, type MatchThresholds } from '../kmer/index.js';
+import { actualMinScore, keyLayout, queryKeysOf, withoutKeys, KeyExtractor, type MatchThresholds, type SortedKeys } from '../kmer/index.js';
 import { HeapBlockReader, listTableBlocks, type IndexDataReader, type StorageView } from '../storage/index.js';
 import type { WorkerPool } from './pool.js';
 import { SharedKeySet } from './shared-key-set.js';
@@ -100,13 +106,19 @@ let searcher: GinSearcher | undefined;
 let searcherCacheBytes: number | undefined;
 let extractor: KeyExtractor | undefined;
 
+/** The thread's searcher, with a page cache of `pageCacheBytes` (default: gin's defaultPageCacheBytes). */
+function threadSearcher(pageCacheBytes: number | undefined): GinSearcher {
+  if (searcher === undefined || searcherCacheBytes !== pageCacheBytes) {
+    searcher = new GinSearcher(pageCacheBytes === undefined ? {} : { pageCacheBytes });
+    searcherCacheBytes = pageCacheBytes;
+  }
+  return searcher;
+}
+
 /** Runs a batch against `reader` (in a worker: its HeapBlockReader; in the calling thread: a view). */
 export function searchBatch(reader: IndexDataReader, input: SearchBatchInput): SearchBatchResult {
   const source = searchSourceOf(reader, input.index);
-  if (searcher === undefined || searcherCacheBytes !== input.pageCacheBytes) {
-    searcher = new GinSearcher(input.pageCacheBytes === undefined ? {} : { pageCacheBytes: input.pageCacheBytes });
-    searcherCacheBytes = input.pageCacheBytes;
-  }
+  const searcher = threadSearcher(input.pageCacheBytes);
   extractor ??= new KeyExtractor();
   const excluded = input.excludedKeys === undefined || input.excludedKeys === null ? null : SharedKeySet.attach(input.excludedKeys);
   const offsets = new Uint32Array(input.queries.length + 1);
@@ -122,7 +134,7 @@ export function searchBatch(reader: IndexDataReader, input: SearchBatchInput): S
           hint: 'Raise kmersearch.min_score or kmersearch.min_shared_kmer_rate.',
         });
       }
-      const best = topMatches(searcher!.search(source, keys, ams), input.limit);
+      const best = topMatches(searcher.search(source, keys, ams), input.limit);
       for (let index = 0; index < best.count; index++) {
         rowIds.push(best.rowIds[index]!);
         shared.push(best.shared[index]!);
@@ -197,4 +209,78 @@ function concatenateResults(results: readonly SearchBatchResult[]): SearchBatchR
     row += result.rowIds.length;
   }
   return { offsets, rowIds, shared };
+}
+
+/**
+ * Who searches which item of a claimed search: one Int32 slot per item in a SharedArrayBuffer, 0 while unclaimed,
+ * then the number of the participant that took it. Participants take the first unclaimed item with
+ * Atomics.compareExchange (items are few: a table's partitions), so each item is searched exactly once, and once
+ * the calling thread finds none left it knows from the slots which tasks hold an item and must be waited for.
+ */
+export class SearchClaims {
+  private readonly slots: Int32Array;
+
+  constructor(readonly buffer: SharedArrayBuffer) {
+    this.slots = new Int32Array(buffer);
+  }
+
+  static create(itemCount: number): SearchClaims {
+    return new SearchClaims(new SharedArrayBuffer(4 * itemCount));
+  }
+
+  get itemCount(): number {
+    return this.slots.length;
+  }
+
+  /** The next item for `participant` (≥ 1), or −1 when every item is taken. */
+  claim(participant: number): number {
+    for (let item = 0; item < this.slots.length; item++) {
+      if (Atomics.compareExchange(this.slots, item, 0, participant) === 0) return item;
+    }
+    return -1;
+  }
+
+  /** The participant that took `item` (0: nobody yet). */
+  holder(item: number): number {
+    return Atomics.load(this.slots, item);
+  }
+}
+
+/** One item of a claimed search: an index, the prepared keys to search it for (by position) and the threshold. */
+export interface ClaimedSearchItem {
+  readonly index: IndexSearchDescriptor;
+  /** Position of the keys in ClaimedSearchInput.keyLists (items with the same query share one list). */
+  readonly keyList: number;
+  /** ams ≥ 1: rows sharing at least this many keys. */
+  readonly minShared: number;
+}
+
+export interface ClaimedSearchInput {
+  readonly databasePath: string;
+  readonly items: readonly ClaimedSearchItem[];
+  readonly keyLists: readonly SortedKeys[];
+  /** SearchClaims' buffer, shared with the other participants. */
+  readonly claims: SharedArrayBuffer;
+  /** This participant's number (≥ 1, distinct per participant). */
+  readonly participant: number;
+}
+
+/** The items a participant searched and their rows (ascending by row id, as gin's search gives them). */
+export interface ClaimedSearchResult {
+  readonly items: readonly number[];
+  readonly matches: readonly IndexMatches[];
+}
+
+/** A participant of a claimed search: searches items as it claims them until none is left. */
+export function searchClaimed(reader: IndexDataReader, input: ClaimedSearchInput): ClaimedSearchResult {
+  const claims = new SearchClaims(input.claims);
+  const searcher = threadSearcher(undefined);
+  const items: number[] = [];
+  const matches: IndexMatches[] = [];
+  for (let item = claims.claim(input.participant); item >= 0; item = claims.claim(input.participant)) {
+    const { index, keyList, minShared } = input.items[item]!;
+    matches.push(searcher.search(searchSourceOf(reader, index), input.keyLists[keyList]!, minShared));
+    items.push(item);
+  }
+  return { items, matches };
 }

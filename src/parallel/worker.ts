@@ -9,12 +9,20 @@ import { HeapBlockReader } from '../storage/index.js';
 import { buildPagesInWorker, type BuildPagesInput, type BuildPagesResult } from './build-pages.js';
 import { countKeysInWorker, type CountKeysInput, type CountKeysResult } from './count-keys.js';
 import { KeyExtractionTask, runTransferList, type ExtractKeysInput, type ExtractKeysResult } from './extract-keys.js';
-import { searchBatch, type SearchBatchInput, type SearchBatchResult } from './search-task.js';
+import {
+  searchBatch,
+  searchClaimed,
+  type ClaimedSearchInput,
+  type ClaimedSearchResult,
+  type SearchBatchInput,
+  type SearchBatchResult,
+} from './search-task.js';
 import { serializeError, type TaskReply } from './task-errors.js';
 
 export type WorkerRequest =
   | { readonly kind: 'extract-keys'; readonly input: ExtractKeysInput; readonly port: MessagePort }
   | { readonly kind: 'search'; readonly input: SearchBatchInput }
+  | { readonly kind: 'search-claimed'; readonly input: ClaimedSearchInput }
   | { readonly kind: 'count-keys'; readonly input: CountKeysInput }
   | { readonly kind: 'build-pages'; readonly input: BuildPagesInput; readonly port: MessagePort };
 
@@ -48,7 +56,7 @@ function extractKeys(input: ExtractKeysInput, port: MessagePort): ExtractKeysRes
   return result;
 }
 
-type TaskResult = ExtractKeysResult | SearchBatchResult | CountKeysResult | BuildPagesResult;
+type TaskResult = ExtractKeysResult | SearchBatchResult | ClaimedSearchResult | CountKeysResult | BuildPagesResult;
 
 export default async function runTask(request: WorkerRequest): Promise<TaskReply<TaskResult>> {
   try {
@@ -70,6 +78,8 @@ async function handle(request: WorkerRequest): Promise<TaskReply<TaskResult>> {
         }
       case 'search':
         return { ok: true, value: searchBatch(readerFor(request.input.databasePath), request.input) };
+      case 'search-claimed':
+        return { ok: true, value: searchClaimed(readerFor(request.input.databasePath), request.input) };
       case 'build-pages':
         try {
           return { ok: true, value: await buildPagesInWorker(request.input, readerFor(request.input.databasePath), request.port) };

@@ -4,12 +4,14 @@
  * case and seed 000's preconditions.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { appendTestHooks } from '../../src/sql/executor/append.js';
 import { indexBuildTestHooks } from '../../src/sql/executor/index-build.js';
 import { expectError, noticeCollector, openDatabase, textRows } from '../sql/engine-helpers.js';
 import { answer, loadTwin, sequences } from './twin-helpers.js';
 
 afterEach(() => {
   indexBuildTestHooks.current = undefined;
+  appendTestHooks.current = undefined;
 });
 
 describe('searches over partitions', () => {
@@ -54,6 +56,9 @@ describe('searches over partitions', () => {
     await loadTwin(database, values);
     await database.query("SELECT * FROM kmersearch_parallel_create_index('split', 'seq')", [], { onNotice: () => undefined });
     const query = values[17]!.slice(4, 30);
+    // A search this small stays in the calling thread unless the break-even is lowered:
+    // test/sql/append-fan-out.test.ts tests the rule itself.
+    appendTestHooks.current = { minimumWork: 0 };
     const outcomes = [];
     for (const workers of [0, 2]) {
       await database.exec(`SET max_parallel_workers = ${workers}`);

@@ -7,6 +7,8 @@
  * supported. A kmersearch index search prints as PostgreSQL prints a GIN bitmap scan (`Bitmap Heap Scan on t`,
  * `Recheck Cond: (…)`, `->  Bitmap Index Scan on idx`, `Index Cond: (…)`); a sequential scan that could not use a
  * kmersearch index of its table says why on a line of its own (`Index t_seq_idx not used: …`, deviation F7).
+ * An Append whose partitions' index searches fan out to worker threads (append.ts's cost rule) says how many
+ * under it (`Workers Planned: 2`); one whose partitions are searched in turn in the calling thread prints as before.
  */
 import { SqlState } from '../../errors.js';
 import type * as ast from '../ast.js';
@@ -14,9 +16,10 @@ import type { BoundQuery, BoundSortKey } from '../binder/bound.js';
 import { bindDelete, bindInsert, bindUpdate } from '../binder/modify.js';
 import { bindQuery } from '../binder/query.js';
 import { deparseExpression } from '../deparse.js';
-import type { BitmapHeapScanNode, PlanFilter, PlanNode, SeqScanNode } from '../plan.js';
+import type { AppendNode, BitmapHeapScanNode, PlanFilter, PlanNode, SeqScanNode } from '../plan.js';
 import { type PlanningContext, planQuery, planTableAccess } from '../planner.js';
 import { sqlTypes } from '../types.js';
+import { fannedOutAppends } from './append.js';
 import { type StatementContext, type StatementOutcome, rowsOutcome } from './context.js';
 
 const booleanWords: Readonly<Record<string, boolean>> = { on: true, off: false, true: true, false: false, '1': true, '0': false };
@@ -125,12 +128,15 @@ class PlanWriter {
   private qualify = false;
   /** Writing the plan under `Update on` / `Delete on` (the parent's range entry is in use). */
   private modifying = false;
+  /** Appends whose index searches fan out to worker threads (append.ts), with their worker counts. */
+  private fannedOut: ReadonlyMap<AppendNode, number> = new Map();
 
   constructor(private readonly context: StatementContext) {}
 
-  /** Writes the plan of a whole statement. */
+  /** Writes the plan of a whole query (SELECT, VALUES, set operations: the statements whose Appends fan out). */
   root(node: PlanNode): void {
     this.qualify = relationCount(node) > 1;
+    this.fannedOut = fannedOutAppends(node, this.context.settings.maxParallelWorkers);
     this.write(node);
   }
 
@@ -189,6 +195,10 @@ class PlanWriter {
       case 'append': {
         // Every partition pruned: PostgreSQL's dummy relation, a Result that never runs its input.
         if (node.children.length === 0) this.lines.push(`${' '.repeat(propertyIndent)}One-Time Filter: false`);
+        // PostgreSQL prints the workers a parallel plan asks for as Gather's "Workers Planned"; here only the
+        // partitions' index searches run on them, so the Append says it.
+        const workers = this.fannedOut.get(node);
+        if (workers !== undefined) property('Workers Planned', String(workers));
         // Scan conditions are printed without prefixes (show_scan_qual prefixes only in VERBOSE).
         const qualify = this.qualify;
         this.qualify = false;

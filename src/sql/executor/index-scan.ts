@@ -19,7 +19,6 @@
 import { KmerSearchError, SqlState } from '../../errors.js';
 import { ginIndexOptions, ginKeyLayout, type IndexMatches, type IndexSearchSource, type RowFilter } from '../../gin/index.js';
 import { isAcceptedQueryText, keyLayout, type SortedKeys } from '../../kmer/index.js';
-import type { SharedKeySet } from '../../parallel/index.js';
 import { decodeBlockCell, isTombstoned, rowsPerBlock, type HeapReader, type IndexRecord } from '../../storage/index.js';
 import type { Row } from '../binder/bound.js';
 import { excludedQueryOf, highFrequencyExclusionOn } from '../functions/kmersearch.js';
@@ -83,9 +82,6 @@ export type IndexSearchPlan =
       readonly kind: 'search';
       readonly searchKeys: SortedKeys;
       readonly ams: number;
-      /** Q's key count and |H|: what a worker recomputes the threshold from (append.ts). */
-      readonly queryKeyCount: number;
-      readonly exclusion: { readonly keys: SharedKeySet; readonly excludedKeyCount: number } | undefined;
     };
 
 export function planIndexSearch(runtime: Runtime, node: BitmapHeapScanNode, text: SqlValue): IndexSearchPlan {
@@ -101,23 +97,32 @@ export function planIndexSearch(runtime: Runtime, node: BitmapHeapScanNode, text
   if (queryKeys.count === 0) return { kind: 'none' };
   if (exclusion === undefined) {
     const ams = session.actualMinScore(queryKeys);
-    return ams < 1 ? { kind: 'sequential' } : { kind: 'search', searchKeys: queryKeys, ams, queryKeyCount: queryKeys.count, exclusion: undefined };
+    return ams < 1 ? { kind: 'sequential' } : { kind: 'search', searchKeys: queryKeys, ams };
   }
   const excluded = excludedQueryOf(queryKeys, exclusion);
   const ams = session.actualMinScore(queryKeys, { identity: exclusion.identity, excludedKeyCount: excluded.excludedKeyCount });
   // Every query key high-frequency: shared is 0 for every row, below ams ≥ 1.
   if (excluded.searchKeys.count === 0) return { kind: 'none' };
   if (ams < 1) return { kind: 'sequential' };
-  return {
-    kind: 'search',
-    searchKeys: excluded.searchKeys,
-    ams,
-    queryKeyCount: queryKeys.count,
-    exclusion: { keys: exclusion.keys, excludedKeyCount: excluded.excludedKeyCount },
-  };
+  return { kind: 'search', searchKeys: excluded.searchKeys, ams };
 }
 
-/** A scan's search done ahead, in another thread (append.ts): its plan and, for a search, the rows found. */
+/**
+ * The scan's index search in the calling thread through the statement's view, in steps (GinSearcher
+ * searchInSteps: the caller checks for cancellation and gives the event loop its turns between them). `heap`: the
+ * reader the scan then fetches the rows with.
+ */
+export function searchInThread(
+  runtime: Runtime,
+  node: BitmapHeapScanNode,
+  search: Extract<IndexSearchPlan, { kind: 'search' }>,
+  heap: HeapReader = runtime.view.openHeap(node.table.id),
+): Generator<void, IndexMatches, void> {
+  // node.index: the record the statement planned with (planning and execution share the statement's view).
+  return runtime.indexes.searcher.searchInSteps(searchSource(runtime, node.index, heap), search.searchKeys, search.ams);
+}
+
+/** A scan's search done ahead (append.ts): its plan and, for a search, the rows found. */
 export interface PrefetchedSearch {
   readonly plan: IndexSearchPlan;
   readonly matches: IndexMatches | undefined;
@@ -128,8 +133,6 @@ export function compileBitmapHeapScan(node: BitmapHeapScanNode, compiler: PlanCo
   const filter = node.filter === undefined ? undefined : compiler.expression(node.filter.condition);
   const fallback = compiler.compile(node.fallback);
   const tableId = node.table.id;
-  // The record the statement planned with: planning and execution share the statement's view.
-  const index = node.index;
   const width = node.table.columns.length;
   const columns = node.fetchColumns ?? node.table.columns.map((_, index) => index);
   const { withRowIds, withScores } = node;
@@ -146,7 +149,7 @@ export function compileBitmapHeapScan(node: BitmapHeapScanNode, compiler: PlanCo
       matches = prefetched?.matches;
       if (matches === undefined) {
         // In steps: a long query's search takes seconds, and cancellation must be able to stop it.
-        const steps = runtime.indexes.searcher.searchInSteps(searchSource(runtime, index, heap), search.searchKeys, search.ams);
+        const steps = searchInThread(runtime, node, search, heap);
         try {
           for (let step = steps.next(); ; step = steps.next()) {
             if (step.done === true) {
