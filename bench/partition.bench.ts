@@ -13,9 +13,10 @@
  *   3. fan-out search: the workload's reads (min_shared_kmer_rate = 0.1, top 10) over the N partition indexes with
  *      src/partition's searchPartitions on 0 (calling thread), 1 and 2 pool workers, next to src/parallel's
  *      searchQueries on the flat table's index; the per-query scores of the two must agree; and the SQL search
- *      `… FROM refs WHERE seq =% $1 ORDER BY 2 DESC, 1 LIMIT 10` on a subset through one handle: flat, and
- *      partitioned with max_parallel_workers = 0 (the Append searches the partitions in turn on the handle's
- *      thread) and 2 (the partitions' searches fan out to the worker pool).
+ *      `… FROM refs WHERE seq =% $1 ORDER BY 2 DESC, 1 LIMIT 10` through one handle, for short reads and for
+ *      5–10 kbp queries: flat, and partitioned with max_parallel_workers = 0 (the Append searches the partitions
+ *      in turn on the handle's thread), 2 (fan-out where the cost rule of src/sql/executor/append.ts says it
+ *      pays) and 2 with fan-out forced.
  *
  *   npx tsx bench/partition.bench.ts [--size 20M] [--partitions 4] [--repeat 3] [--queries N] [--sql-queries N]
  */
