@@ -119,16 +119,19 @@ describe('kmersearch export', () => {
     expect(await snapshot(copy)).toEqual(await snapshot(database));
   });
 
+  /** A table `split` of four rows in two partitions, indexed by kmersearch_parallel_create_index at k = 12. */
+  const partitionedSplit = `
+    CREATE TABLE split (id serial PRIMARY KEY, seq dna2);
+    INSERT INTO split (seq) VALUES ('ACGTACGTACGTACGTAA'), ('TTTTTTTTTTTTTTTTTTTT'), ('GGGGCCCCAAAATTTTACGT'), ('CCCCCCCCCCCCCCCCAAAA');
+    SELECT kmersearch_partition_table('split', 2);
+    SET kmersearch.kmer_size = 12;
+    SELECT * FROM kmersearch_parallel_create_index('split', 'seq');
+  `;
+
   it('exports a partitioned table as one table partitioned again on load, with its partitions\' indexes', async () => {
     const source = join(directory.path, 'partitioned');
     await withDatabase(source, async (engine) => {
-      await engine.exec(`
-        CREATE TABLE split (id serial PRIMARY KEY, seq dna2);
-        INSERT INTO split (seq) VALUES ('ACGTACGTACGTACGTAA'), ('TTTTTTTTTTTTTTTTTTTT'), ('GGGGCCCCAAAATTTTACGT'), ('CCCCCCCCCCCCCCCCAAAA');
-        SELECT kmersearch_partition_table('split', 2);
-        SET kmersearch.kmer_size = 12;
-        SELECT * FROM kmersearch_parallel_create_index('split', 'seq');
-      `);
+      await engine.exec(partitionedSplit);
     });
     const script = (await kmersearch(['export', '-q', '-d', source])).stdout;
     // One CREATE TABLE and one COPY with all four rows; the partitions only as the partitioning call and indexes.
@@ -154,12 +157,8 @@ describe('kmersearch export', () => {
   it('exports a partitioned index as one CREATE INDEX on the table, which creates the partitions\' indexes again on load', async () => {
     const source = join(directory.path, 'partitioned-index');
     await withDatabase(source, async (engine) => {
+      await engine.exec(partitionedSplit);
       await engine.exec(`
-        CREATE TABLE split (id serial PRIMARY KEY, seq dna2);
-        INSERT INTO split (seq) VALUES ('ACGTACGTACGTACGTAA'), ('TTTTTTTTTTTTTTTTTTTT'), ('GGGGCCCCAAAATTTTACGT'), ('CCCCCCCCCCCCCCCCAAAA');
-        SELECT kmersearch_partition_table('split', 2);
-        SET kmersearch.kmer_size = 12;
-        SELECT * FROM kmersearch_parallel_create_index('split', 'seq');
         DROP INDEX split_1_seq_gin_idx;
         CREATE INDEX split_idx ON split USING gin (seq kmersearch_dna2_gin_ops_int4);
       `);
