@@ -245,6 +245,8 @@ describe('types of set operations and VALUES (select_common_type)', () => {
     await expectError(db, 'SELECT id FROM reads INTERSECT SELECT kind FROM hits', { code: '42804', message: 'INTERSECT types integer and text cannot be matched', position: 39 });
     await expectError(db, "SELECT '1' UNION SELECT '2' EXCEPT SELECT 3", { code: '42804', message: 'EXCEPT types text and integer cannot be matched', position: 43 });
     await expectError(db, "SELECT DISTINCT '1' UNION SELECT 2", { code: '42804', message: 'UNION types text and integer cannot be matched', position: 34 });
+    await expectError(db, "(SELECT '1' ORDER BY 1) UNION SELECT 2", { code: '42804', message: 'UNION types text and integer cannot be matched', position: 38 });
+    await expectError(db, "SELECT '1' FROM reads GROUP BY 1 UNION SELECT 2", { code: '42804', message: 'UNION types text and integer cannot be matched', position: 47 });
     await expectError(db, "VALUES (1), ('a'::text)", { code: '42804', message: 'VALUES types integer and text cannot be matched', position: 14 });
     await expectError(db, "SELECT 'ACGT'::dna2 UNION SELECT 'ACGT'::dna4", { code: '42846', message: 'UNION could not convert type dna4 to dna2', position: 34 });
   });

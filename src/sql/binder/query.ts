@@ -1,7 +1,8 @@
 /**
  * Binding of queries: SELECT (FROM, WHERE, target list, GROUP BY, HAVING, DISTINCT, ORDER BY, LIMIT/OFFSET),
- * VALUES and UNION / INTERSECT / EXCEPT, with PostgreSQL's rules for output names, ordinals and the grouping
- * check (binder/grouping.ts).
+ * VALUES and UNION / INTERSECT / EXCEPT, with PostgreSQL's rules for output names, ordinals, the grouping
+ * check (binder/grouping.ts) and the column types of VALUES and set operations (select_common_type, untyped
+ * literals of a set operation's leaves converted to the common type).
  */
 import { SqlState } from '../../errors.js';
 import type * as ast from '../ast.js';
@@ -69,13 +70,13 @@ function bindSelect(binder: Binder, select: ast.SelectStatement, outer: Scope | 
   let targets = bindTargetList(binder, select.targets, scope, aggregates, options);
   // Without resolveUnknowns (a set operation's leaf, INSERT … SELECT) an untyped literal stays unknown unless
   // DISTINCT, GROUP BY or ORDER BY uses it: PostgreSQL's addTargetToSortList / addTargetToGroupList make it text.
-  if (select.distinct) targets = targets.map((target) => resolveTargetUnknown(binder, target, true));
+  if (select.distinct) targets = targets.map((target) => resolveTargetUnknown(binder, target));
   const visibleCount = targets.length;
   const groupKeys = select.groupBy.map((key) => {
     const bound = bindGroupKey(binder, key, scope, targets);
     const index = bound.expression.type.id === 'unknown' ? targets.findIndex((target) => target.expression === bound.expression) : -1;
     if (index < 0) return bound;
-    targets[index] = resolveTargetUnknown(binder, targets[index] as BoundTarget, true);
+    targets[index] = resolveTargetUnknown(binder, targets[index] as BoundTarget);
     return { expression: (targets[index] as BoundTarget).expression, syntax: bound.syntax };
   });
   const having =
@@ -90,7 +91,7 @@ function bindSelect(binder: Binder, select: ast.SelectStatement, outer: Scope | 
   const sortKeyList = sortKeys.keys.map((key) => {
     const target = targets[key.index] as BoundTarget;
     if (target.expression.type.id !== 'unknown') return key;
-    targets[key.index] = resolveTargetUnknown(binder, target, true);
+    targets[key.index] = resolveTargetUnknown(binder, target);
     return Object.freeze({ ...key, type: sqlTypes.text });
   });
 
@@ -162,9 +163,9 @@ export function bindTargetList(
   return bound;
 }
 
-/** The target with an unknown-typed expression resolved to text (when `resolve`). */
-function resolveTargetUnknown(binder: Binder, target: BoundTarget, resolve: boolean): BoundTarget {
-  if (!resolve || target.expression.type.id !== 'unknown') return target;
+/** The target with an unknown-typed expression resolved to text. */
+function resolveTargetUnknown(binder: Binder, target: BoundTarget): BoundTarget {
+  if (target.expression.type.id !== 'unknown') return target;
   const location = target.syntax === undefined ? -1 : leftmostLocation(target.syntax);
   return Object.freeze({ ...target, expression: binder.resolveUnknown(target.expression, location) });
 }
