@@ -5,7 +5,7 @@
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { splitScript } from '../sql/lexer.js';
-import { QueryBuffer, type BufferedPiece } from './query-buffer.js';
+import { QueryBuffer, type BufferedPiece, isEmptyStatement } from './query-buffer.js';
 import { programName, type ShellSession } from './session.js';
 
 /** psql's exit statuses (EXIT_SUCCESS, EXIT_FAILURE, EXIT_BADCONN, EXIT_USER) and the shell's status for SIGINT. */
@@ -130,11 +130,15 @@ export async function runScriptLines(session: ShellSession, lines: AsyncIterable
  */
 export async function runCommandString(session: ShellSession, commandText: string): Promise<number> {
   if (session.variables.echo === 'all') session.writeOutput(commandText + '\n');
-  for (const piece of splitScript(commandText)) {
+  const pieces = splitScript(commandText);
+  // Several statements in one -c string are one implicit transaction block for PostgreSQL (REINDEX of a
+  // partitioned table refuses to run there).
+  const sharesQueryString = pieces.filter((piece) => piece.kind !== 'metaCommand' && !isEmptyStatement(piece.text)).length > 1;
+  for (const piece of pieces) {
     const succeeded =
       piece.kind === 'metaCommand'
         ? session.runMetaCommandLine(piece.text)
-        : await session.runStatement(piece.text, { queryText: commandText, offset: piece.offset });
+        : await session.runStatement(piece.text, { queryText: commandText, offset: piece.offset, sharesQueryString });
     if (session.interruptRequested) return ExitStatus.interrupted;
     if (!succeeded) return ExitStatus.failure;
     if (session.quitRequested) break;

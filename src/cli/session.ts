@@ -26,6 +26,8 @@ export interface InputLocation {
 export interface StatementContext {
   readonly queryText: string;
   readonly offset: number;
+  /** The string holds other statements too: PostgreSQL runs them in one implicit transaction block. */
+  readonly sharesQueryString?: boolean;
 }
 
 /** psql prints the command tag after a RETURNING table only for these commands (PrintQueryResult). */
@@ -89,6 +91,7 @@ export class ShellSession {
         onNotice: (notice) => this.printNotice(notice),
         stdout: (chunk) => void this.stdout.write(chunk),
         ...(copyData === undefined ? {} : { stdin: copyData }),
+        ...(context?.sharesQueryString === true ? { implicitTransactionBlock: true } : {}),
       });
       this.printResult(result);
       return true;

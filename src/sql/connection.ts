@@ -161,6 +161,7 @@ export class Connection {
         progress: (progress) => options.onProgress?.(progress),
         copyInput: options.stdin,
         copyOutput: options.stdout,
+        inTransactionBlock: this.transaction.mode !== 'idle' || options.implicitTransactionBlock === true,
       };
       const outcome = await executeStatement(context, statement);
       if (access.write !== undefined) await runtime.indexMaintenance.finish(context, access.write);

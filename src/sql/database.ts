@@ -108,8 +108,10 @@ export class KmerSearch implements AsyncDisposable {
   exec(script: string, options: QueryOptions = {}): Promise<QueryResult[]> {
     return this.enqueue(async () => {
       const results: QueryResult[] = [];
-      for (const statement of this.parse(script)) {
-        results.push(await this.connection.run(statement.statement, script, [], options, (outcome, relations) => toQueryResult(outcome, relations)));
+      const statements = this.parse(script);
+      const statementOptions = withImplicitBlock(options, statements.length);
+      for (const statement of statements) {
+        results.push(await this.connection.run(statement.statement, script, [], statementOptions, (outcome, relations) => toQueryResult(outcome, relations)));
       }
       return results;
     });
@@ -119,8 +121,10 @@ export class KmerSearch implements AsyncDisposable {
   queryText(sql: string, options: QueryOptions = {}): Promise<TextQueryResult> {
     return this.enqueue(async () => {
       let last: TextQueryResult = { fields: [], rows: [], commandTag: '', returnsRows: false };
-      for (const statement of this.parse(sql)) {
-        last = await this.connection.run(statement.statement, sql, [], options, toTextResult);
+      const statements = this.parse(sql);
+      const statementOptions = withImplicitBlock(options, statements.length);
+      for (const statement of statements) {
+        last = await this.connection.run(statement.statement, sql, [], statementOptions, toTextResult);
       }
       return last;
     });
@@ -171,4 +175,12 @@ export class KmerSearch implements AsyncDisposable {
     );
     return run;
   }
+}
+
+/**
+ * The options for the statements of one text: several statements sent together are PostgreSQL's implicit
+ * transaction block (exec_simple_query), which REINDEX of a partitioned table refuses, as it refuses BEGIN … COMMIT.
+ */
+function withImplicitBlock(options: QueryOptions, statementCount: number): QueryOptions {
+  return statementCount > 1 && options.implicitTransactionBlock !== true ? { ...options, implicitTransactionBlock: true } : options;
 }

@@ -70,6 +70,13 @@ export interface QueryOptions {
   readonly stdin?: CopyInput | undefined;
   /** Where `COPY … TO STDOUT` writes its data (without it, such a COPY fails with 0A000). */
   readonly stdout?: CopyOutput | undefined;
+  /**
+   * The statement is one of several sent as one query string, which PostgreSQL runs in an implicit transaction
+   * block: a statement that refuses to run inside a transaction block (REINDEX of a partitioned index or table)
+   * refuses here too (25001). `exec()` and `queryText()` set it themselves for a text of several statements; a
+   * caller that splits such a text and runs the pieces one by one (the shell's `-c`) sets it.
+   */
+  readonly implicitTransactionBlock?: boolean | undefined;
 }
 
 export type { KmerSearchError };

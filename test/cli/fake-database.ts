@@ -55,6 +55,8 @@ export class FakeDatabase implements ShellDatabase {
   /** Every statement received, in order. */
   readonly statements: string[] = [];
   readonly signals: AbortSignal[] = [];
+  /** Per statement received: whether it was marked part of an implicit transaction block (several in one -c). */
+  readonly implicitBlocks: boolean[] = [];
   closed = false;
   /** Resolves when a `runsUntilCancelled` statement has started (tests then send Ctrl-C). */
   onLongStatementStarted: (() => void) | undefined;
@@ -63,6 +65,7 @@ export class FakeDatabase implements ShellDatabase {
 
   async runText(statementText: string, options: QueryOptions): Promise<TextQueryResult> {
     this.statements.push(statementText);
+    this.implicitBlocks.push(options.implicitTransactionBlock === true);
     if (options.signal !== undefined) this.signals.push(options.signal);
     const outcome = this.script[statementText] ?? defaultOutcome(statementText);
     // Notices arrive while the statement runs, before its result.

@@ -63,6 +63,12 @@ describe('errors', () => {
     // psql's status is the last action's: the failed -c does not decide it.
     expect(run.status).toBe(0);
   });
+
+  it('-c: the statements of a string of several are one implicit transaction block (REINDEX of a partitioned table refuses it)', async () => {
+    const run = await runWith(['-c', 'SELECT 1; SELECT 2', '-c', 'SELECT 3;', '-c', 'SELECT 4;;', '-c', '\\set x 1', '-c', 'SELECT 5; \\set y 2']);
+    expect(run.database.statements).toEqual(['SELECT 1;', 'SELECT 2', 'SELECT 3;', 'SELECT 4;', 'SELECT 5;']);
+    expect(run.database.implicitBlocks).toEqual([true, true, false, false, false]);
+  });
 });
 
 describe('notices', () => {

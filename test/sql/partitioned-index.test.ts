@@ -10,7 +10,7 @@ import type { KmerSearch } from '../../src/index.js';
 import { indexBuildTestHooks } from '../../src/sql/executor/index-build.js';
 import type { StorageEngine } from '../../src/storage/index.js';
 import { answer, loadTwin, sequences } from '../partition/twin-helpers.js';
-import { expectError, noticeCollector, openDatabase, textRows } from './engine-helpers.js';
+import { expectError, noticeCollector, openDatabase, rejection, textRows } from './engine-helpers.js';
 import { analysisKeys, keysInIndex, performAnalysis } from './high-frequency-helpers.js';
 import { expectSameOnBothPaths } from './index-helpers.js';
 
@@ -228,6 +228,65 @@ describe('REINDEX', () => {
     await database.exec('DROP INDEX split_idx');
     await database.query('REINDEX TABLE split', [], options);
     expect(notices).toEqual([]);
+  });
+});
+
+describe('REINDEX of a partitioned index or table inside a transaction block', () => {
+  /** A partitioned table `p` (two partitions) and a plain table `plain`, each with a kmersearch index. */
+  async function twoTables(): Promise<KmerSearch> {
+    const database = await openDatabase();
+    await database.exec("SET kmersearch.kmer_size = 4; CREATE TABLE p (id int, seq dna2); INSERT INTO p VALUES (1, 'ACGTACGTAC'), (2, 'TTTTGGGGCC')");
+    await database.query("SELECT kmersearch_partition_table('p', 2)", [], { onNotice: () => undefined });
+    await database.exec("CREATE TABLE plain (id int, seq dna2); INSERT INTO plain VALUES (1, 'ACGTACGTAC')");
+    await database.exec('CREATE INDEX p_idx ON p USING gin (seq kmersearch_dna2_gin_ops_int2); CREATE INDEX plain_idx ON plain USING gin (seq kmersearch_dna2_gin_ops_int2)');
+    return database;
+  }
+  const aborted = { code: '25P02', message: 'current transaction is aborted, commands ignored until end of transaction block' };
+  const refusedIndex = { code: '25001', message: 'REINDEX INDEX cannot run inside a transaction block' };
+  const refusedTable = { code: '25001', message: 'REINDEX TABLE cannot run inside a transaction block' };
+
+  it('refuses inside BEGIN with 25001 and leaves the block aborted until ROLLBACK; a plain REINDEX and a partition\'s run there', async () => {
+    const database = await twoTables();
+    await database.query('BEGIN');
+    expect((await database.query('REINDEX INDEX plain_idx')).commandTag).toBe('REINDEX');
+    expect((await database.query('REINDEX TABLE plain')).commandTag).toBe('REINDEX');
+    expect((await database.query('REINDEX TABLE p_0')).commandTag).toBe('REINDEX');
+    expect((await database.query('REINDEX INDEX p_0_seq_idx')).commandTag).toBe('REINDEX');
+    await expectError(database, 'REINDEX INDEX p_idx', refusedIndex);
+    await expectError(database, 'SELECT 1', aborted);
+    await expectError(database, 'REINDEX TABLE plain', aborted);
+    expect((await database.query('ROLLBACK')).commandTag).toBe('ROLLBACK');
+
+    await database.query('START TRANSACTION');
+    await expectError(database, 'REINDEX TABLE p', refusedTable);
+    await expectError(database, 'SELECT count(*) FROM p', aborted);
+    expect((await database.query('COMMIT')).commandTag).toBe('ROLLBACK');
+    // A missing relation is reported first, as PostgreSQL looks the name up before the check.
+    await database.query('BEGIN');
+    await expectError(database, 'REINDEX TABLE nope', { code: '42P01', message: 'relation "nope" does not exist' });
+    await database.query('ROLLBACK');
+    // Outside a block both run.
+    expect((await database.query('REINDEX INDEX p_idx')).commandTag).toBe('REINDEX');
+    expect((await database.query('REINDEX TABLE p;')).commandTag).toBe('REINDEX');
+  });
+
+  it('refuses in a text of several statements (PostgreSQL\'s implicit block), wherever the REINDEX stands in it', async () => {
+    const database = await twoTables();
+    const rejected = async (run: Promise<unknown>): Promise<{ code: string; message: string }> => {
+      const error = await rejection(run);
+      return { code: error.code, message: error.message };
+    };
+    expect(await rejected(database.exec('BEGIN; REINDEX TABLE p'))).toEqual(refusedTable);
+    await expectError(database, 'SELECT 1', aborted);
+    await database.query('ROLLBACK');
+    expect(await rejected(database.exec('REINDEX TABLE p; SELECT 1'))).toEqual(refusedTable);
+    expect(await rejected(database.exec('SELECT 1; REINDEX INDEX p_idx'))).toEqual(refusedIndex);
+    expect(await rejected(database.queryText('REINDEX INDEX p_idx; SELECT 1'))).toEqual(refusedIndex);
+    expect(await rejected(database.query('REINDEX INDEX p_idx', [], { implicitTransactionBlock: true }))).toEqual(refusedIndex);
+    // No block is left open by the implicit one; a plain REINDEX runs among other statements.
+    expect((await database.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    expect((await database.exec('REINDEX TABLE plain; REINDEX INDEX plain_idx; SELECT 1')).map((result) => result.commandTag)).toEqual(['REINDEX', 'REINDEX', 'SELECT 1']);
+    expect((await database.exec('REINDEX TABLE p;')).map((result) => result.commandTag)).toEqual(['REINDEX']);
   });
 });
 

@@ -1,7 +1,7 @@
 /** SELECT: FROM items and joins, WHERE, grouping, ordering, limits, set operations, subqueries, output names. */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { KmerSearch } from '../../src/index.js';
-import { openDatabase, textRows } from './engine-helpers.js';
+import { expectError, openDatabase, textRows } from './engine-helpers.js';
 
 let db: KmerSearch;
 
@@ -193,6 +193,62 @@ describe('grouping and aggregates', () => {
     expect(await rows('SELECT id FROM reads INTERSECT SELECT read_id FROM hits ORDER BY id')).toEqual([{ id: 1 }, { id: 2 }]);
     expect(await rows('SELECT read_id FROM hits EXCEPT ALL SELECT id FROM reads')).toEqual([{ read_id: 1 }, { read_id: 9 }]);
     expect(await rows("SELECT 1 AS n UNION SELECT 2.5 ORDER BY n")).toEqual([{ n: '1' }, { n: '2.5' }]);
+  });
+});
+
+describe('types of set operations and VALUES (select_common_type)', () => {
+  async function typed(sql: string): Promise<{ types: string[]; rows: (string | null)[][] }> {
+    const result = await db.queryText(sql);
+    return { types: result.fields.map((field) => field.typeName), rows: result.rows.map((row) => [...row]) };
+  }
+
+  it('coerces an untyped literal to the other input type through its input function', async () => {
+    expect(await typed("SELECT 1 UNION SELECT '2' ORDER BY 1")).toEqual({ types: ['integer'], rows: [['1'], ['2']] });
+    expect(await typed("SELECT '2' UNION ALL SELECT 1")).toEqual({ types: ['integer'], rows: [['2'], ['1']] });
+    expect(await typed("SELECT 1 INTERSECT SELECT '1'")).toEqual({ types: ['integer'], rows: [['1']] });
+    expect(await typed("SELECT 1 EXCEPT SELECT '1'")).toEqual({ types: ['integer'], rows: [] });
+    expect(await typed("SELECT NULL UNION ALL SELECT 1")).toEqual({ types: ['integer'], rows: [[null], ['1']] });
+    expect(await typed("SELECT 'ACGT'::dna2 UNION SELECT 'GGCC' ORDER BY 1")).toEqual({ types: ['dna2'], rows: [['ACGT'], ['GGCC']] });
+    expect(await typed("SELECT seq FROM reads WHERE id = 2 UNION ALL SELECT 'ACGTN'")).toEqual({ types: ['dna4'], rows: [['ACGTN'], ['ACGTN']] });
+    expect(await typed("SELECT 1 UNION SELECT '2' UNION SELECT '3' ORDER BY 1")).toEqual({ types: ['integer'], rows: [['1'], ['2'], ['3']] });
+    expect(await typed("SELECT * FROM (SELECT 1 UNION SELECT '2') AS s (n) ORDER BY n")).toEqual({ types: ['integer'], rows: [['1'], ['2']] });
+    expect(await typed("VALUES (1), ('2')")).toEqual({ types: ['integer'], rows: [['1'], ['2']] });
+    expect(await typed("VALUES ('ACGT'::dna4), ('ACGTN')")).toEqual({ types: ['dna4'], rows: [['ACGT'], ['ACGTN']] });
+    expect(await typed("INSERT INTO hits SELECT 5, 'x' UNION ALL SELECT '6', 'y' RETURNING read_id")).toEqual({ types: ['integer'], rows: [['5'], ['6']] });
+  });
+
+  it('resolves inputs that are all untyped to text, and known types by category and preference', async () => {
+    expect(await typed("SELECT 'b' UNION SELECT 'a' ORDER BY 1")).toEqual({ types: ['text'], rows: [['a'], ['b']] });
+    expect(await typed("VALUES ('b'), ('a')")).toEqual({ types: ['text'], rows: [['b'], ['a']] });
+    expect((await typed('SELECT 1 UNION SELECT 2::bigint')).types).toEqual(['bigint']);
+    expect((await typed('SELECT 1 UNION SELECT 2.5')).types).toEqual(['numeric']);
+    expect((await typed('SELECT 1 UNION SELECT 2.5::float8')).types).toEqual(['double precision']);
+    expect((await typed('VALUES (1), (2::bigint)')).types).toEqual(['bigint']);
+    expect((await typed("SELECT name FROM reads UNION SELECT 'x'::varchar(3)")).types).toEqual(['text']);
+    expect((await typed("SELECT 'x'::varchar(3) UNION SELECT 'y'::varchar(3)")).types).toEqual(['character varying']);
+    // An untyped literal that DISTINCT, GROUP BY or ORDER BY of its leaf uses became text there first.
+    expect((await typed("SELECT DISTINCT 'a' UNION SELECT 'b'")).types).toEqual(['text']);
+  });
+
+  it('reports invalid literals at the literal and unmatched types at the later input', async () => {
+    await expectError(db, "SELECT 1 UNION SELECT 'a'", { code: '22P02', message: 'invalid input syntax for type integer: "a"', position: 23 });
+    await expectError(db, "SELECT 'a' UNION SELECT 1", { code: '22P02', message: 'invalid input syntax for type integer: "a"', position: 8 });
+    await expectError(db, "SELECT 1, 'x' UNION SELECT '2', 3", { code: '22P02', message: 'invalid input syntax for type integer: "x"', position: 11 });
+    await expectError(db, "VALUES (1), ('a')", { code: '22P02', message: 'invalid input syntax for type integer: "a"', position: 14 });
+    await expectError(db, "SELECT 'ACGT'::dna2 UNION SELECT 'GGXC'", {
+      code: '22P02',
+      message: "invalid character 'X' for DNA2 type",
+      position: 34,
+      hint: 'DNA2 type accepts only A, C, G, T, U characters',
+    });
+    await expectError(db, "SELECT 1 UNION SELECT 'a'::text", { code: '42804', message: 'UNION types integer and text cannot be matched', position: 23 });
+    await expectError(db, 'SELECT id FROM reads INTERSECT SELECT kind FROM hits', { code: '42804', message: 'INTERSECT types integer and text cannot be matched', position: 39 });
+    await expectError(db, "SELECT '1' UNION SELECT '2' EXCEPT SELECT 3", { code: '42804', message: 'EXCEPT types text and integer cannot be matched', position: 43 });
+    await expectError(db, "SELECT DISTINCT '1' UNION SELECT 2", { code: '42804', message: 'UNION types text and integer cannot be matched', position: 34 });
+    await expectError(db, "(SELECT '1' ORDER BY 1) UNION SELECT 2", { code: '42804', message: 'UNION types text and integer cannot be matched', position: 38 });
+    await expectError(db, "SELECT '1' FROM reads GROUP BY 1 UNION SELECT 2", { code: '42804', message: 'UNION types text and integer cannot be matched', position: 47 });
+    await expectError(db, "VALUES (1), ('a'::text)", { code: '42804', message: 'VALUES types integer and text cannot be matched', position: 14 });
+    await expectError(db, "SELECT 'ACGT'::dna2 UNION SELECT 'ACGT'::dna4", { code: '42846', message: 'UNION could not convert type dna4 to dna2', position: 34 });
   });
 });
 

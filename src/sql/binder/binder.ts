@@ -8,6 +8,7 @@ import { KmerSearchError, SqlState, asKmerSearchError } from '../../errors.js';
 import type { StorageView } from '../../storage/index.js';
 import type * as ast from '../ast.js';
 import type { DeparsedConstant } from '../deparse.js';
+import { resolveCommonType } from '../functions/common-type.js';
 import type { FunctionCatalog } from '../functions/contract.js';
 import { errorPosition, errorPositions } from '../lexer.js';
 import {
@@ -17,7 +18,6 @@ import {
   type SqlValue,
   type TypedConstant,
   type ValueIoOptions,
-  canCast,
   castValue,
   findCastPath,
   formatValue,
@@ -189,39 +189,17 @@ export class Binder {
   }
 
   /**
-   * PostgreSQL's select_common_type + coerce_to_common_type for CASE, VALUES, UNION, COALESCE…: the first
-   * known type wins unless a later one of the same category is preferred or the first converts to it but not
-   * back; all-unknown inputs become text.
+   * PostgreSQL's select_common_type (+ the coercibility check of coerce_to_common_type) for CASE, VALUES, UNION /
+   * INTERSECT / EXCEPT and IN: the one rule of functions/common-type.ts, which COALESCE / GREATEST / LEAST use too,
+   * with errors placed at the offending input's location (undefined: no position, PostgreSQL's location -1).
    */
-  commonType(expressions: readonly { readonly type: SqlType; readonly location: number }[], context: string): SqlType {
-    let chosen: SqlType | undefined;
-    for (const { type, location } of expressions) {
-      if (type.id === 'unknown') continue;
-      if (chosen === undefined) {
-        chosen = type;
-        continue;
-      }
-      if (type.id === chosen.id) continue;
-      if (type.category !== chosen.category) {
-        throw this.error(
-          SqlState.datatypeMismatch,
-          `${context} types ${chosen.formatName} and ${type.formatName} cannot be matched`,
-          location,
-        );
-      }
-      if (!chosen.preferred && canCast(chosen, type, 'implicit') && !canCast(type, chosen, 'implicit')) chosen = type;
-    }
-    const common = chosen ?? sqlTypes.text;
-    for (const { type, location } of expressions) {
-      if (type.id !== 'unknown' && type.id !== common.id && !canCast(type, common, 'implicit')) {
-        throw this.error(
-          SqlState.datatypeMismatch,
-          `${context} could not convert type ${type.formatName} to ${common.formatName}`,
-          location,
-        );
-      }
-    }
-    return stripModifier(common);
+  commonType(expressions: readonly { readonly type: SqlType; readonly location: number | undefined }[], context: string): SqlType {
+    const positions = expressions.map(({ location }) => (location === undefined || location < 0 ? undefined : this.position(location)));
+    return resolveCommonType(
+      expressions.map(({ type }) => type),
+      context,
+      positions,
+    );
   }
 
   /** An unknown-typed expression resolved to text, as PostgreSQL does in target lists. */
@@ -233,9 +211,4 @@ export class Binder {
 function sameModifier(left: SqlType, right: SqlType): boolean {
   if (right.modifier === undefined) return true;
   return JSON.stringify(left.modifier) === JSON.stringify(right.modifier);
-}
-
-/** The common type of varchar(5) and varchar(10) is varchar (PostgreSQL drops the typmod when they differ). */
-function stripModifier(type: SqlType): SqlType {
-  return type.modifier === undefined ? type : (sqlTypes[type.id] ?? type);
 }

@@ -1,7 +1,8 @@
 /**
  * Binding of queries: SELECT (FROM, WHERE, target list, GROUP BY, HAVING, DISTINCT, ORDER BY, LIMIT/OFFSET),
- * VALUES and UNION / INTERSECT / EXCEPT, with PostgreSQL's rules for output names, ordinals and the grouping
- * check (binder/grouping.ts).
+ * VALUES and UNION / INTERSECT / EXCEPT, with PostgreSQL's rules for output names, ordinals, the grouping
+ * check (binder/grouping.ts) and the column types of VALUES and set operations (select_common_type, untyped
+ * literals of a set operation's leaves converted to the common type).
  */
 import { SqlState } from '../../errors.js';
 import type * as ast from '../ast.js';
@@ -67,8 +68,17 @@ function bindSelect(binder: Binder, select: ast.SelectStatement, outer: Scope | 
 
   const aggregates: BoundAggregate[] = [];
   let targets = bindTargetList(binder, select.targets, scope, aggregates, options);
+  // Without resolveUnknowns (a set operation's leaf, INSERT … SELECT) an untyped literal stays unknown unless
+  // DISTINCT, GROUP BY or ORDER BY uses it: PostgreSQL's addTargetToSortList / addTargetToGroupList make it text.
+  if (select.distinct) targets = targets.map((target) => resolveTargetUnknown(binder, target));
   const visibleCount = targets.length;
-  const groupKeys = select.groupBy.map((key) => bindGroupKey(binder, key, scope, targets));
+  const groupKeys = select.groupBy.map((key) => {
+    const bound = bindGroupKey(binder, key, scope, targets);
+    const index = bound.expression.type.id === 'unknown' ? targets.findIndex((target) => target.expression === bound.expression) : -1;
+    if (index < 0) return bound;
+    targets[index] = resolveTargetUnknown(binder, targets[index] as BoundTarget);
+    return { expression: (targets[index] as BoundTarget).expression, syntax: bound.syntax };
+  });
   const having =
     select.having === undefined
       ? undefined
@@ -78,6 +88,12 @@ function bindSelect(binder: Binder, select: ast.SelectStatement, outer: Scope | 
     return binder.resolveUnknown(bound, expression.location);
   }, select.distinct);
   targets = sortKeys.targets;
+  const sortKeyList = sortKeys.keys.map((key) => {
+    const target = targets[key.index] as BoundTarget;
+    if (target.expression.type.id !== 'unknown') return key;
+    targets[key.index] = resolveTargetUnknown(binder, target);
+    return Object.freeze({ ...key, type: sqlTypes.text });
+  });
 
   let grouping: BoundGrouping | undefined;
   if (aggregates.length > 0 || groupKeys.length > 0 || having !== undefined) {
@@ -100,7 +116,7 @@ function bindSelect(binder: Binder, select: ast.SelectStatement, outer: Scope | 
     grouping,
     targets: Object.freeze(targets),
     distinct: select.distinct,
-    sortKeys: sortKeys.keys,
+    sortKeys: Object.freeze(sortKeyList),
     limit: bindLimit(binder, select, scope),
     columns: Object.freeze(columns),
     relationCount: from?.entries.length ?? 0,
@@ -145,6 +161,13 @@ export function bindTargetList(
     bound.push(Object.freeze({ name: target.alias ?? figureColumnName(expression), expression: value, resjunk: false, syntax: expression }));
   }
   return bound;
+}
+
+/** The target with an unknown-typed expression resolved to text. */
+function resolveTargetUnknown(binder: Binder, target: BoundTarget): BoundTarget {
+  if (target.expression.type.id !== 'unknown') return target;
+  const location = target.syntax === undefined ? -1 : leftmostLocation(target.syntax);
+  return Object.freeze({ ...target, expression: binder.resolveUnknown(target.expression, location) });
 }
 
 function containsAggregate(expression: BoundExpression): boolean {
@@ -336,9 +359,16 @@ function bindValues(binder: Binder, values: ast.ValuesStatement, outer: Scope | 
   });
 }
 
+/**
+ * UNION / INTERSECT / EXCEPT as PostgreSQL's transformSetOperationTree: the leaves are bound without resolving
+ * their untyped literals, each column's type is select_common_type of the two sides (`SELECT 1 UNION SELECT '2'`
+ * is integer, `SELECT 'a' UNION SELECT 'b'` text), and an untyped literal of a leaf is then converted to that type
+ * through its input function — so `SELECT 1 UNION SELECT 'a'` fails at the literal with 22P02.
+ */
 function bindSetOperation(binder: Binder, operation: ast.SetOperationStatement, outer: Scope | undefined): BoundSetOperation {
-  const left = bindQuery(binder, operation.left, outer);
-  const right = bindQuery(binder, operation.right, outer);
+  const leafOptions: QueryOptions = { resolveUnknowns: false };
+  let left = bindQuery(binder, operation.left, outer, leafOptions);
+  let right = bindQuery(binder, operation.right, outer, leafOptions);
   const name = operation.operator.toUpperCase();
   if (left.columns.length !== right.columns.length) {
     throw binder.error(SqlState.syntaxError, `each ${name} query must have the same number of columns`, operation.right.location);
@@ -347,11 +377,13 @@ function bindSetOperation(binder: Binder, operation: ast.SetOperationStatement, 
     const other = right.columns[index] as OutputColumn;
     const type = binder.commonType(
       [
-        { type: column.type, location: operation.left.location },
-        { type: other.type, location: operation.right.location },
+        { type: column.type, location: outputLocation(left, index) },
+        { type: other.type, location: outputLocation(right, index) },
       ],
       name,
     );
+    left = coerceUnknownOutput(binder, left, index, type);
+    right = coerceUnknownOutput(binder, right, index, type);
     return Object.freeze({ name: column.name, type });
   });
   return Object.freeze({
@@ -364,4 +396,37 @@ function bindSetOperation(binder: Binder, operation: ast.SetOperationStatement, 
     limit: bindLimit(binder, operation, Scope.empty(outer)),
     columns: Object.freeze(columns),
   });
+}
+
+/**
+ * PostgreSQL's exprLocation of a query's output column, where a set operation places its type errors: the leaf's
+ * target expression, nothing for VALUES (its columns are references to the VALUES list), and for a nested set
+ * operation the input whose type it took.
+ */
+function outputLocation(query: BoundQuery, index: number): number | undefined {
+  switch (query.kind) {
+    case 'select': {
+      const syntax = query.targets[index]?.syntax;
+      return syntax === undefined ? undefined : leftmostLocation(syntax);
+    }
+    case 'values':
+      return undefined;
+    case 'setOperation': {
+      const type = query.columns[index]?.type.id;
+      const fromRight = query.left.columns[index]?.type.id !== type && query.right.columns[index]?.type.id === type;
+      return outputLocation(fromRight ? query.right : query.left, index);
+    }
+  }
+}
+
+/** A set operation's leaf with its untyped output literal `index` converted to the operation's column type. */
+function coerceUnknownOutput(binder: Binder, query: BoundQuery, index: number, type: OutputColumn['type']): BoundQuery {
+  if (query.kind !== 'select') return query;
+  const target = query.targets[index] as BoundTarget;
+  if (target.expression.type.id !== 'unknown') return query;
+  const location = target.syntax === undefined ? -1 : leftmostLocation(target.syntax);
+  const expression = binder.coerce(target.expression, type, location);
+  const targets = query.targets.map((entry, position) => (position === index ? Object.freeze({ ...target, expression }) : entry));
+  const columns = query.columns.map((column, position) => (position === index ? Object.freeze({ ...column, type }) : column));
+  return Object.freeze({ ...query, targets: Object.freeze(targets), columns: Object.freeze(columns) });
 }

@@ -3,6 +3,7 @@
  * per statement family (select, modify, ddl, extension, utility, explain); connection.ts picks the storage
  * view, builds this context and turns the outcome into the result the caller asked for.
  */
+import { KmerSearchError, SqlState } from '../../errors.js';
 import type { Settings } from '../../settings/index.js';
 import type { Binder } from '../binder/binder.js';
 import type { OutputColumn, Row } from '../binder/bound.js';
@@ -23,6 +24,22 @@ export interface StatementContext {
   readonly copyInput?: CopyInput | undefined;
   /** QueryOptions.stdout: the receiver of COPY … TO STDOUT. */
   readonly copyOutput?: CopyOutput | undefined;
+  /**
+   * PostgreSQL's IsTransactionBlock(): inside BEGIN … COMMIT, or one of several statements of one query string
+   * (exec_simple_query's implicit block). See preventInTransactionBlock.
+   */
+  readonly inTransactionBlock: boolean;
+}
+
+/**
+ * PostgreSQL's PreventInTransactionBlock for a statement that commits part by part (`statementType`, e.g.
+ * `REINDEX TABLE`): 25001 `REINDEX TABLE cannot run inside a transaction block` inside an explicit or implicit
+ * block. The error fails the block as any error does.
+ */
+export function preventInTransactionBlock(context: StatementContext, statementType: string): void {
+  if (context.inTransactionBlock) {
+    throw new KmerSearchError(SqlState.activeSqlTransaction, `${statementType} cannot run inside a transaction block`);
+  }
 }
 
 export interface StatementOutcome {

@@ -17,7 +17,9 @@
  * On a partitioned table they do what PostgreSQL does: CREATE INDEX makes a partitioned index on the parent and
  * attaches one index per partition to it (an equivalent existing one, or a new one it builds); DROP INDEX of the
  * partitioned index drops the attached ones, which cannot be dropped alone; REINDEX of the partitioned index or
- * of the table rebuilds the partitions' indexes. The representation is src/partition's (scheme.ts).
+ * of the table rebuilds the partitions' indexes, and refuses to run inside a transaction block, explicit or the
+ * implicit one of several statements sent together (25001, PostgreSQL's PreventInTransactionBlock). The
+ * representation is src/partition's (scheme.ts).
  */
 import { SqlState } from '../../errors.js';
 import type { AnalysisRecord } from '../../analysis/index.js';
@@ -47,7 +49,7 @@ import {
   type KmersearchOperatorClass,
   type RecordedIndexSettings,
 } from '../kmersearch-index.js';
-import { type StatementContext, type StatementOutcome, commandOutcome } from './context.js';
+import { type StatementContext, type StatementOutcome, commandOutcome, preventInTransactionBlock } from './context.js';
 import { checkSchema } from './ddl.js';
 import { runIndexBuild } from './index-build.js';
 import { requireWrite } from './modify.js';
@@ -341,6 +343,8 @@ export async function executeReindex(context: StatementContext, statement: ast.R
     if (entry.kind === 'constraint') return commandOutcome('REINDEX');
     const index = entry.kind === 'index' ? write.getIndex(entry.id) : undefined;
     if (index === undefined) throw context.binder.error(SqlState.wrongObjectType, `"${relation.name}" is not an index`, undefined);
+    // PostgreSQL's ReindexPartitions commits each partition's rebuild on its own, so it refuses a transaction block.
+    if (isPartitionedIndex(index)) preventInTransactionBlock(context, 'REINDEX INDEX');
     await rebuild(context, write, index);
     return commandOutcome('REINDEX');
   }
@@ -348,6 +352,7 @@ export async function executeReindex(context: StatementContext, statement: ast.R
   if (table === undefined) {
     throw context.binder.error(SqlState.wrongObjectType, `"${relation.name}" is not a table or materialized view`, undefined);
   }
+  if (isPartitionedTable(table)) preventInTransactionBlock(context, 'REINDEX TABLE');
   // REINDEX TABLE of a partitioned table rebuilds the indexes of its partitions (PostgreSQL 14's ReindexPartitions,
   // which has no NOTICE for a table without indexes); its partitioned indexes record the settings their attached
   // indexes are rebuilt with.
