@@ -30,6 +30,7 @@ export {
   type ClaimedSearchInput,
   type ClaimedSearchItem,
   type ClaimedSearchResult,
+  type ClaimedSearchTestHooks,
   type IndexSearchDescriptor,
   type SearchBatchInput,
   type SearchBatchResult,

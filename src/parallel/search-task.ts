@@ -263,6 +263,28 @@ export interface ClaimedSearchInput {
   readonly claims: SharedArrayBuffer;
   /** This participant's number (≥ 1, distinct per participant). */
   readonly participant: number;
+  /** Failure injection for tests (production never sets it). */
+  readonly testHooks?: ClaimedSearchTestHooks | undefined;
+}
+
+/**
+ * How a claimed-search task fails right after claiming its first item, for the tests of the caller's fallback:
+ * with a KmerSearchError, with an error that is not one (a bug), or by ending its worker thread (as a crash would).
+ */
+export interface ClaimedSearchTestHooks {
+  readonly failAfterClaim: 'error' | 'foreign error' | 'thread exit';
+}
+
+function failForTest(hooks: ClaimedSearchTestHooks, item: number): never {
+  switch (hooks.failAfterClaim) {
+    case 'error':
+      throw new KmerSearchError(SqlState.dataCorrupted, `test hook: claimed search failed at item ${item}`);
+    case 'foreign error':
+      throw new TypeError(`test hook: claimed search failed at item ${item}`);
+    case 'thread exit':
+      // In a worker thread process.exit ends that thread only; claimed searches run only in workers.
+      process.exit(1);
+  }
 }
 
 /** The items a participant searched and their rows (ascending by row id, as gin's search gives them). */
@@ -278,6 +300,7 @@ export function searchClaimed(reader: IndexDataReader, input: ClaimedSearchInput
   const items: number[] = [];
   const matches: IndexMatches[] = [];
   for (let item = claims.claim(input.participant); item >= 0; item = claims.claim(input.participant)) {
+    if (input.testHooks !== undefined) failForTest(input.testHooks, item);
     const { index, keyList, minShared } = input.items[item]!;
     matches.push(searcher.search(searchSourceOf(reader, index), input.keyLists[keyList]!, minShared));
     items.push(item);

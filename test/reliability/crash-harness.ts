@@ -5,7 +5,8 @@
  *
  * - the tables hold exactly the rows of the last statement the child reported committed, or of the one after
  *   (killed after its commit but before the marker was read) — never a part of a statement; a table of the model
- *   may be read by a function (the partition workload's list of partitions, all or none, holding the parent's rows);
+ *   may be read by a function (the partition workload's list of partitions, all or none, holding the parent's rows;
+ *   the partitioned-index workload's catalog, the partitioned index with all its attached indexes or none);
  * - the kmersearch indexes are the committed ones, and each search gives the same rows through the index as
  *   sequentially;
  * - `SELECT * FROM kmersearch_delete_tempfiles()` removes exactly the spill files the killed process left, after

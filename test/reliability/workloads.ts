@@ -10,6 +10,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KmerSearch } from '../../src/index.js';
+import { attachedIndexesOf, isPartitionedIndex, parentIndexOf } from '../../src/partition/index.js';
+import type { StorageEngine } from '../../src/storage/index.js';
 
 /** What the database holds: per table, each row's text form keyed by its primary key; the kmersearch indexes. */
 export interface Model {
@@ -134,6 +136,7 @@ const updateRows = 4000;
 const deleteRows = 4000;
 const buildRows = 8000;
 const partitionRows = 3000;
+const partitionedIndexRows = 8000;
 
 const partitionCount = 4;
 const partitionNames = Array.from({ length: partitionCount }, (_, index) => `t_${index}`);
@@ -195,6 +198,57 @@ function partitionStatement(n: number): WorkloadStatement {
       return { sql: createIndex, apply: (model) => void model.indexes.add('t_seq_idx') };
   }
 }
+
+/**
+ * The indexes of the database as `index on table` (read from storage: SQL has no pg_class), after checking that
+ * they form whole partitioned indexes: every index of a partition is attached to a partitioned index of the
+ * parent, every partitioned index finds each of its attached indexes, and each attached index is used for a search of
+ * its partition and answers it as the sequential evaluation does. A violation is reported as a row no model holds.
+ */
+async function readPartitionedIndexes(db: KmerSearch): Promise<string[]> {
+  const storage = (db as unknown as { readonly storage: StorageEngine }).storage;
+  const snapshot = storage.beginRead();
+  const found: string[] = [];
+  const attached: string[] = [];
+  try {
+    for (const index of snapshot.listIndexes()) {
+      const table = snapshot.getTable(index.tableId)?.name ?? '(no table)';
+      found.push(`${index.name} on ${table}`);
+      if (isPartitionedIndex(index)) {
+        const children = attachedIndexesOf(snapshot, index);
+        if (children.length !== partitionCount) found.push(`${index.name} has ${children.length} attached indexes`);
+      } else if (parentIndexOf(snapshot, index) === undefined) {
+        found.push(`${index.name} is attached to no partitioned index`);
+      } else {
+        attached.push(table);
+      }
+    }
+  } finally {
+    snapshot.close();
+  }
+  for (const partition of attached) {
+    for (const query of queries) {
+      const sql = `SELECT id, kmersearch_matchscore(seq, '${query}') FROM ${partition} WHERE seq =% '${query}' ORDER BY id`;
+      // The index path (enable_seqscan off) must use the attached index; the sequential path must not.
+      const answerOn = async (path: string): Promise<{ readonly indexUsed: boolean; readonly rows: string }> => {
+        await db.exec(path);
+        const plan = (await db.queryText(`EXPLAIN ${sql}`)).rows.map((row) => row[0] ?? '');
+        const rows = (await db.queryText(sql)).rows.map((row) => row.join(' ')).join(', ');
+        return { indexUsed: plan.some((line) => line.includes('Bitmap Index Scan')), rows };
+      };
+      const indexed = await answerOn('SET enable_bitmapscan = on; SET enable_seqscan = off');
+      const sequential = await answerOn('SET enable_bitmapscan = off; SET enable_seqscan = on');
+      await db.exec('RESET enable_bitmapscan; RESET enable_seqscan');
+      if (!indexed.indexUsed || sequential.indexUsed || indexed.rows !== sequential.rows) {
+        found.push(`${partition}: the index path gives ${JSON.stringify(indexed)}, the sequential path ${JSON.stringify(sequential)}`);
+      }
+    }
+  }
+  return found;
+}
+
+/** What the partitioned index t_seq_idx of the partitioned workload is in the catalog: itself and one per partition. */
+const partitionedIndexCatalog = ['t_seq_idx on t', ...partitionNames.map((name) => `${name}_seq_idx on ${name}`)];
 
 export const operations: readonly Operation[] = [
   {
@@ -359,6 +413,39 @@ export const operations: readonly Operation[] = [
     searches: rowSearches,
     killPoints: 10,
     maxDelayMs: 400,
+  },
+  {
+    // CREATE INDEX on the partitioned table (a partitioned index with one attached index per partition, each build
+    // spilling under maintenance_work_mem = 1MB), REINDEX of the partitioned index, DROP INDEX of it: whole or none.
+    name: 'partitioned index',
+    ...rowsDatabase(partitionedIndexRows, false),
+    setup: [rowsDatabase(partitionedIndexRows, false).setup, `SELECT kmersearch_partition_table('t', ${partitionCount})`].join(';\n'),
+    setupModel: () => {
+      const model = rowsDatabase(partitionedIndexRows, false).setupModel();
+      model.tables.set('indexes', new Map());
+      return model;
+    },
+    session: `${session}; SET maintenance_work_mem = '1MB'`,
+    reads: { t: 'SELECT id, version, seq FROM t', indexes: readPartitionedIndexes },
+    statement: (n) => {
+      const setIndex = (model: Model, present: boolean): void => {
+        model.tables.set('indexes', new Map(present ? partitionedIndexCatalog.map((entry) => [entry, entry]) : []));
+        if (present) model.indexes.add('t_seq_idx');
+        else model.indexes.delete('t_seq_idx');
+      };
+      switch (n % 3) {
+        case 0:
+          return { sql: 'CREATE INDEX t_seq_idx ON t USING gin (seq kmersearch_dna2_gin_ops_int4)', apply: (model) => setIndex(model, true) };
+        case 1:
+          return { sql: 'REINDEX INDEX t_seq_idx', apply: () => undefined };
+        default:
+          return { sql: 'DROP INDEX t_seq_idx', apply: (model) => setIndex(model, false) };
+      }
+    },
+    searches: rowSearches,
+    spills: true,
+    killPoints: 6,
+    maxDelayMs: 300,
   },
 ];
 

@@ -192,3 +192,49 @@ describe('fan-out on any table', () => {
     );
   });
 });
+
+/** `promise`, or a failure naming `what` after 20 s: a fan-out that waited for a failed task would hang. */
+async function within<T>(what: string, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not finish in 20 s`)), 20_000)));
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+describe('a fan-out whose worker fails', () => {
+  it('searches the failed task\'s partitions in the calling thread, with the rows and scores of the calling thread\'s Append, and the pool serves the next statement', async () => {
+    const database = await heavyTables();
+    await database.exec('SET max_parallel_workers = 3');
+    appendTestHooks.current = { minimumWork: Number.POSITIVE_INFINITY };
+    const expected = await textRows(database, search('t', long));
+    expect(expected.length).toBe(30);
+    appendTestHooks.current = { minimumWork };
+    expect(await explainLines(database, search('t', long))).toEqual(expectedPlan(long, 3));
+    // The threads started: the tasks reach them while the calling thread searches its first partition.
+    expect(await textRows(database, search('t', long))).toEqual(expected);
+    for (const failAfterClaim of ['error', 'foreign error', 'thread exit'] as const) {
+      const failures: unknown[] = [];
+      appendTestHooks.current = { minimumWork, claimedSearch: { failAfterClaim }, onTaskFailure: (error) => failures.push(error) };
+      // A task fails only when it claimed a partition before the calling thread took them all, which needs a
+      // started thread that is free (a thread starts in a few hundred ms, and statements post no task while every
+      // thread is still busy with an earlier one): tries, a little apart, for up to 15 s on a loaded machine.
+      let statements = 0;
+      const giveUp = performance.now() + 15_000;
+      while (failures.length === 0 && performance.now() < giveUp) {
+        if (statements > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+        statements += 1;
+        expect(await within(`the statement with a failing worker (${failAfterClaim})`, textRows(database, search('t', long)))).toEqual(expected);
+      }
+      expect(failures.length, `a task claimed a partition and failed (${failAfterClaim}) in ${statements} statements`).toBeGreaterThan(0);
+      if (failAfterClaim !== 'thread exit') expect(String(failures[0])).toContain('test hook: claimed search failed at item');
+      // The next statements fan out on the same pool (a thread that ended is replaced) and find the same rows.
+      appendTestHooks.current = { minimumWork };
+      for (let statement = 0; statement < 3; statement++) {
+        expect(await within(`the statement after a failure (${failAfterClaim})`, textRows(database, search('t', long)))).toEqual(expected);
+      }
+    }
+  }, 60_000);
+});

@@ -21,7 +21,7 @@
 import { asKmerSearchError, SqlState } from '../../errors.js';
 import { ginIndexOptions, type IndexMatches } from '../../gin/index.js';
 import type { SortedKeys } from '../../kmer/index.js';
-import { describeIndexSearch, SearchClaims, type ClaimedSearchResult, type WorkerPool } from '../../parallel/index.js';
+import { describeIndexSearch, SearchClaims, type ClaimedSearchResult, type ClaimedSearchTestHooks, type WorkerPool } from '../../parallel/index.js';
 import { combinedRowId } from '../../partition/index.js';
 import type { Row } from '../binder/bound.js';
 import type { AppendNode, BitmapHeapScanNode, PlanNode } from '../plan.js';
@@ -72,8 +72,16 @@ function appendsOf(node: PlanNode, found: AppendNode[]): AppendNode[] {
  */
 export const fanOutMinimumWork = 10_000;
 
-/** Tests lower the break-even to fan out on small tables (undefined: fanOutMinimumWork). */
-export const appendTestHooks: { current: { readonly minimumWork?: number } | undefined } = { current: undefined };
+/**
+ * Tests lower the break-even to fan out on small tables (undefined: fanOutMinimumWork), make the claimed-search
+ * tasks fail (src/parallel ClaimedSearchTestHooks) and learn of each failed task whose items the scans then search
+ * in the calling thread.
+ */
+export const appendTestHooks: {
+  current:
+    | { readonly minimumWork?: number; readonly claimedSearch?: ClaimedSearchTestHooks; readonly onTaskFailure?: (error: unknown) => void }
+    | undefined;
+} = { current: undefined };
 
 /**
  * Postings read in the time of one key lookup (finding the key's page and the key in it): measured in the calling
@@ -178,7 +186,14 @@ async function searchFannedOut(runtime: Runtime, searches: readonly PlannedSearc
   const abort = runtime.cancellation.abortSignal();
   try {
     const tasks = Array.from({ length: taskCount }, (_, task) => {
-      const input = { databasePath: runtime.indexes.database.path, items, keyLists, claims: claims.buffer, participant: callingThread + 1 + task };
+      const input = {
+        databasePath: runtime.indexes.database.path,
+        items,
+        keyLists,
+        claims: claims.buffer,
+        participant: callingThread + 1 + task,
+        testHooks: appendTestHooks.current?.claimedSearch,
+      };
       const reply = (pool as WorkerPool).run<ClaimedSearchResult>({ kind: 'search-claimed', input }, { signal: abort.signal });
       // A task that found every item taken is not waited for: its failure (a closed pool) must not go unhandled.
       reply.catch(() => undefined);
@@ -200,6 +215,7 @@ async function searchFannedOut(runtime: Runtime, searches: readonly PlannedSearc
         result.items.forEach((item, position) => (found[item] = result.matches[position]));
       } catch (error) {
         if (asKmerSearchError(error).code === SqlState.queryCanceled) throw error;
+        appendTestHooks.current?.onTaskFailure?.(error);
       }
     }
   } finally {
