@@ -270,6 +270,28 @@ describe('REINDEX of a partitioned index or table inside a transaction block', (
     expect((await database.query('REINDEX TABLE p;')).commandTag).toBe('REINDEX');
   });
 
+  it('refuses CREATE INDEX, DROP INDEX and REINDEX CONCURRENTLY of any table inside a block, before looking the names up', async () => {
+    const database = await twoTables();
+    const refused = (statement: string) => ({ code: '25001', message: `${statement} cannot run inside a transaction block` });
+    for (const [sql, statement] of [
+      ['CREATE INDEX CONCURRENTLY plain_other ON plain USING gin (seq kmersearch_dna2_gin_ops_int2)', 'CREATE INDEX CONCURRENTLY'],
+      ['CREATE INDEX CONCURRENTLY ON nope USING gin (seq kmersearch_dna2_gin_ops_int2)', 'CREATE INDEX CONCURRENTLY'],
+      ['DROP INDEX CONCURRENTLY plain_idx', 'DROP INDEX CONCURRENTLY'],
+      ['DROP INDEX CONCURRENTLY plain_idx, p_idx', 'DROP INDEX CONCURRENTLY'],
+      ['REINDEX INDEX CONCURRENTLY plain_idx', 'REINDEX CONCURRENTLY'],
+      ['REINDEX TABLE CONCURRENTLY nope', 'REINDEX CONCURRENTLY'],
+    ] as const) {
+      await database.query('BEGIN');
+      await expectError(database, sql, refused(statement));
+      await expectError(database, 'SELECT 1', aborted);
+      await database.query('ROLLBACK');
+    }
+    // Outside a block they run (CONCURRENTLY builds like a plain statement here: one transaction, no steps).
+    expect((await database.query('REINDEX INDEX CONCURRENTLY plain_idx')).commandTag).toBe('REINDEX');
+    expect((await database.query('CREATE INDEX CONCURRENTLY plain_other ON plain USING gin (seq kmersearch_dna2_gin_ops_int2)')).commandTag).toBe('CREATE INDEX');
+    expect((await database.query('DROP INDEX CONCURRENTLY plain_other')).commandTag).toBe('DROP INDEX');
+  });
+
   it('refuses in a text of several statements (PostgreSQL\'s implicit block), wherever the REINDEX stands in it', async () => {
     const database = await twoTables();
     const rejected = async (run: Promise<unknown>): Promise<{ code: string; message: string }> => {

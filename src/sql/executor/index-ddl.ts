@@ -150,6 +150,8 @@ async function buildLeavingOut(context: StatementContext, write: WriteTransactio
 }
 
 export async function executeCreateIndex(context: StatementContext, statement: ast.CreateIndexStatement): Promise<StatementOutcome> {
+  // PostgreSQL checks this before it looks the table up (ProcessUtilitySlow): CONCURRENTLY commits in steps.
+  if (statement.concurrently) preventInTransactionBlock(context, 'CREATE INDEX CONCURRENTLY');
   const write = requireWrite(context);
   const { entry } = requireTableEntry(context, write, statement.table);
   const table = entry.kind === 'table' ? write.getTable(entry.id) : undefined;
@@ -335,6 +337,8 @@ async function rebuild(context: StatementContext, write: WriteTransaction, index
 }
 
 export async function executeReindex(context: StatementContext, statement: ast.ReindexStatement): Promise<StatementOutcome> {
+  // As PostgreSQL's ExecReindex, first of all.
+  if (statement.concurrently) preventInTransactionBlock(context, 'REINDEX CONCURRENTLY');
   const write = requireWrite(context);
   const relation = statement.name;
   const { entry } = requireTableEntry(context, write, relation);
@@ -366,6 +370,8 @@ export async function executeReindex(context: StatementContext, statement: ast.R
 }
 
 export function executeDropIndex(context: StatementContext, statement: ast.DropIndexStatement): StatementOutcome {
+  // As PostgreSQL's ExecDropStmt, before RemoveRelations' checks.
+  if (statement.concurrently) preventInTransactionBlock(context, 'DROP INDEX CONCURRENTLY');
   const write = requireWrite(context);
   if (statement.concurrently && statement.indexes.length > 1) {
     throw context.binder.error(SqlState.featureNotSupported, 'DROP INDEX CONCURRENTLY does not support dropping multiple objects', undefined);
