@@ -113,15 +113,23 @@ describe('kmersearch_parallel_create_index (seed 000, F11)', () => {
     });
   });
 
-  it('picks the operator class of k and b, records the settings, and lets a failing partition fail alone', async () => {
+  /**
+   * `t` in 4 partitions at k = 4, b = 4 with 2 maintenance workers: 600 copies of one value fill three blocks of
+   * one partition; the other partitions get one block each, so a failure injected at block 1 fails that
+   * partition's build only. `extraRows`: more VALUES rows.
+   */
+  async function onePartitionOfThreeBlocks(extraRows = ''): Promise<Awaited<ReturnType<typeof openDatabase>>> {
     const database = await openDatabase();
     await database.exec('SET kmersearch.kmer_size = 4; SET kmersearch.occur_bitlen = 4; SET max_parallel_maintenance_workers = 2');
     await database.exec('CREATE TABLE t (id serial, seq dna4)');
-    // 600 copies of one value fill three blocks of one partition; the other partitions get one block each, so
-    // a failure injected at block 1 fails that partition's build only.
     await database.exec("INSERT INTO t (seq) SELECT 'ACGTACGTACGTACGT' FROM generate_series(1, 600)");
-    await database.exec("INSERT INTO t (seq) VALUES ('MMMMMMMMMMMMMMMM'), ('NNNNNNNNNNNNNNNN'), ('GCTAGCTAGCTAGCTA')");
+    await database.exec(`INSERT INTO t (seq) VALUES ('MMMMMMMMMMMMMMMM'), ('NNNNNNNNNNNNNNNN'), ('GCTAGCTAGCTAGCTA')${extraRows}`);
     await database.query("SELECT kmersearch_partition_table('t', 4)");
+    return database;
+  }
+
+  it('picks the operator class of k and b, records the settings, and lets a failing partition fail alone', async () => {
+    const database = await onePartitionOfThreeBlocks();
     indexBuildTestHooks.current = { failAtBlock: 1 };
     const rows = await textRows(database, 'SELECT partition_name, index_name, rows_processed, worker_pid > 0, success, error_message FROM kmersearch_parallel_create_index($$t$$, $$seq$$)');
     indexBuildTestHooks.current = undefined;
@@ -137,12 +145,7 @@ describe('kmersearch_parallel_create_index (seed 000, F11)', () => {
   });
 
   it('reports its progress as rows of partitions done, failed ones included, not as each partition’s CREATE INDEX', async () => {
-    const database = await openDatabase();
-    await database.exec('SET kmersearch.kmer_size = 4; SET kmersearch.occur_bitlen = 4; SET max_parallel_maintenance_workers = 2');
-    await database.exec('CREATE TABLE t (id serial, seq dna4)');
-    await database.exec("INSERT INTO t (seq) SELECT 'ACGTACGTACGTACGT' FROM generate_series(1, 600)");
-    await database.exec("INSERT INTO t (seq) VALUES ('MMMMMMMMMMMMMMMM'), ('NNNNNNNNNNNNNNNN'), ('GCTAGCTAGCTAGCTA'), (NULL)");
-    await database.query("SELECT kmersearch_partition_table('t', 4)");
+    const database = await onePartitionOfThreeBlocks(', (NULL)');
     const reports: { operation: string; done: number; total?: number | undefined; unit: string }[] = [];
     indexBuildTestHooks.current = { failAtBlock: 1 };
     await database.query("SELECT * FROM kmersearch_parallel_create_index('t', 'seq')", [], { onProgress: (report) => reports.push(report) });
