@@ -53,6 +53,9 @@ export function workerEntry(): WorkerEntry {
   return { filename: join(dirname(here), 'worker-bootstrap.mjs'), execArgv: withoutTsxFlags(process.execArgv) };
 }
 
+/** How long close() lets running tasks answer before it ends their threads. */
+const closeWaitMs = 2000;
+
 export class WorkerPool {
   readonly maxThreads: number;
   private readonly idleTimeoutMs: number;
@@ -112,14 +115,19 @@ export class WorkerPool {
 
   /**
    * Ends every worker thread once the tasks still running have answered (piscina reports an answer that arrives
-   * after destroy() as an uncaught error). Idempotent; the pool cannot be used afterwards.
+   * after destroy() as an uncaught error) — within `closeWaitMs`: a task that does not answer by then (a worker
+   * stuck in a long step) is ended with its thread rather than keep close() waiting. Idempotent; the pool cannot be
+   * used afterwards.
    */
   async close(): Promise<void> {
     this.closed = true;
     const piscina = this.piscina;
     this.piscina = null;
     if (piscina === null) return;
-    await Promise.allSettled([...this.unanswered]);
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, closeWaitMs)));
+    await Promise.race([Promise.allSettled([...this.unanswered]), waited]);
+    clearTimeout(timer);
     await piscina.destroy();
   }
 

@@ -43,6 +43,33 @@ describe('the worker pool', () => {
     }
   });
 
+  it('closes within its wait when a task does not answer, ending the thread (the build then fails)', async () => {
+    const engine = await StorageEngine.open();
+    const pool = new WorkerPool({ maxThreads: 1 });
+    try {
+      const seed = await engine.beginWrite();
+      const table = createSequenceTable(seed, 'dna2');
+      seed.insertRows(table.id, Array.from({ length: 20 * 256 }, (_, index) => [index, packDna2('ACGTACGTTTGCA')]));
+      seed.commit();
+      const write = await engine.beginWrite();
+      const index = createKmerIndex(write, table, 6, 1);
+      // 20 blocks of 1 s each: far longer than close() waits (2 s).
+      const build = buildIndex(write, index.id, { database: engine, pool, workers: 1, memoryBudgetBytes: 1 << 20, testHooks: { delayPerBlockMs: 1000 } }).catch(
+        (caught: unknown) => caught,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const started = Date.now();
+      await pool.close();
+      expect(Date.now() - started).toBeLessThan(8000);
+      expect(pool.threadCount).toBe(0);
+      expect(await build).toBeInstanceOf(KmerSearchError);
+      write.rollback();
+    } finally {
+      await pool.close();
+      await engine.close();
+    }
+  });
+
   it('runs in the calling thread when it has no threads or none are asked for', async () => {
     const engine = await StorageEngine.open();
     try {
