@@ -5,8 +5,9 @@
  * the sequential evaluation and of the unpartitioned table; kmersearch_index_info as the reference's event trigger
  * fills it; kmersearch_unpartition_table and DROP TABLE leaving nothing behind.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { KmerSearch } from '../../src/index.js';
+import { WorkerPool } from '../../src/parallel/index.js';
 import { indexBuildTestHooks } from '../../src/sql/executor/index-build.js';
 import type { StorageEngine } from '../../src/storage/index.js';
 import { answer, loadTwin, sequences } from '../partition/twin-helpers.js';
@@ -35,13 +36,32 @@ describe('CREATE INDEX on a partitioned table', () => {
     const database = await openDatabase();
     await loadTwin(database, sequences(60, 3));
     const { notices, options } = noticeCollector();
-    const progress: unknown[] = [];
+    const progress: { done: number; total?: number | undefined; operation: string }[] = [];
+    const run = vi.spyOn(WorkerPool.prototype, 'run');
     expect((await database.query(createOnSplit, [], { ...options, onProgress: (report) => progress.push(report) })).commandTag).toBe('CREATE INDEX');
     expect(notices).toEqual([]);
-    // Each partition's build reports as CREATE INDEX does: at its start and at its end, of the partition's rows.
-    const counts = (await textRows(database, 'SELECT (SELECT count(*) FROM split_0), (SELECT count(*) FROM split_1), (SELECT count(*) FROM split_2), (SELECT count(*) FROM split_3)'))[0]!.map(Number);
-    expect(progress).toEqual(counts.flatMap((rows) => [0, rows].map((done) => ({ operation: 'CREATE INDEX', done, total: rows, unit: 'rows' }))));
+    // With 2 maintenance workers (the default) the four builds run two at a time, each whole on a worker thread.
+    expect(run.mock.calls.filter(([request]) => request.kind === 'build-pages')).toHaveLength(4);
+    run.mockRestore();
+    // One CREATE INDEX progress of the table's rows: 0 first, then after each partition's build, up to all of them.
+    expect(progress.map((report) => report.done)).toEqual([0, ...progress.slice(1).map((report) => report.done)].sort((a, b) => a - b));
+    expect(progress).toHaveLength(5);
+    const rows = Number((await textRows(database, 'SELECT count(*) FROM split'))[0]![0]);
+    expect(progress.at(-1)).toEqual({ operation: 'CREATE INDEX', done: rows, total: rows, unit: 'rows' });
     expect(indexCatalog(database)).toEqual(['split_idx on split', ...[0, 1, 2, 3].map((remainder) => `split_${remainder}_seq_idx on split_${remainder}`)]);
+  });
+
+  it('builds the partitions one after another, each with the workers asked for, when one worker is allowed', async () => {
+    const database = await openDatabase();
+    await loadTwin(database, sequences(60, 3));
+    await database.exec('SET max_parallel_maintenance_workers = 1');
+    const run = vi.spyOn(WorkerPool.prototype, 'run');
+    await database.exec(createOnSplit);
+    expect(run.mock.calls.map(([request]) => request.kind)).toEqual(['extract-keys', 'extract-keys', 'extract-keys', 'extract-keys']);
+    run.mockRestore();
+    for (const remainder of [0, 1, 2, 3]) {
+      await expectSameOnBothPaths(database, `SELECT id FROM split_${remainder} WHERE seq =% '${'ACGT'.repeat(4)}' ORDER BY id`, true);
+    }
   });
 });
 

@@ -88,6 +88,23 @@ export async function runIndexBuild(
   }
 }
 
+/**
+ * Hands the writing of pages (LMDB append mode) to one build at a time, for builds of several indexes running at
+ * once on one write transaction (one per partition); their merges run on the workers.
+ */
+export function mergeTurns(): () => Promise<() => void> {
+  let queue: Promise<void> = Promise.resolve();
+  return () => {
+    let release!: () => void;
+    const turn = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const ready = queue.then(() => release);
+    queue = queue.then(() => turn);
+    return ready;
+  };
+}
+
 /** Resources of a pending-list merge; `finish` must run when it ends. */
 export function mergeResources(context: StatementContext): BuildResources & { finish(): void } {
   const abort = context.runtime.cancellation.abortSignal();

@@ -35,6 +35,7 @@ import {
   partitionsOf,
 } from '../../partition/index.js';
 import { parsePostgresBoolean } from '../../settings/index.js';
+import type { SharedKeySet } from '../../parallel/index.js';
 import type { IndexRecord, RelationEntry, TableRecord, WriteTransaction } from '../../storage/index.js';
 import type * as ast from '../ast.js';
 import { columnSqlType } from '../column-types.js';
@@ -51,7 +52,7 @@ import {
 } from '../kmersearch-index.js';
 import { type StatementContext, type StatementOutcome, commandOutcome, preventInTransactionBlock } from './context.js';
 import { checkSchema } from './ddl.js';
-import { runIndexBuild } from './index-build.js';
+import { mergeTurns, runIndexBuild } from './index-build.js';
 import { requireWrite } from './modify.js';
 
 /** PostgreSQL's built-in index access methods: the ones that "exist" though only gin is implemented. */
@@ -275,7 +276,7 @@ async function createPartitionedIndex(
   const taken = attachedIndexIds(write.listIndexes(table.id));
   const excludedKeys = analysis === undefined ? undefined : context.runtime.functionContext.highFrequency?.keysOf(write, analysis);
   const attached: number[] = [];
-  const created: number[] = [];
+  const created: IndexRecord[] = [];
   for (const partition of partitionsOf(write, table)) {
     const equivalent = write.listIndexes(partition.id).find((candidate) => !taken.has(candidate.id) && isEquivalentIndex(context, candidate, parent, analysis));
     if (equivalent !== undefined) {
@@ -283,11 +284,50 @@ async function createPartitionedIndex(
       continue;
     }
     const child = write.createIndex({ ...definition, tableId: partition.id });
-    await runIndexBuild(context, write, child, excludedKeys);
     attached.push(child.id);
-    created.push(child.id);
+    created.push(child);
   }
-  write.setIndexOptions(parent.id, partitionedIndexOptions(parent.options, { attachedIndexIds: attached, createdIndexIds: created }));
+  await buildPartitionIndexes(context, write, created, excludedKeys);
+  write.setIndexOptions(parent.id, partitionedIndexOptions(parent.options, { attachedIndexIds: attached, createdIndexIds: created.map((child) => child.id) }));
+}
+
+/**
+ * Builds the indexes a CREATE INDEX on a partitioned table created. PostgreSQL builds them one after another, each
+ * with its parallel workers; with two worker threads or more allowed (min(`max_parallel_workers`,
+ * `max_parallel_maintenance_workers`)) they are built here as kmersearch_parallel_create_index builds them — up
+ * to that many at a time, each whole on one worker thread (merge and page encoding included), the pages written in
+ * turns — because a single build's merge on the main thread leaves the second core idle (on 4 × 5 Mbp partitions
+ * of genomes with 2 workers 1.7–1.8 s instead of 2.6 s). A failed build fails the statement (after the builds under way
+ * have ended: they write into the same transaction); the index records were made in partition order before, so
+ * the names are PostgreSQL's either way. Progress: one CREATE INDEX report of the rows of the partitions built.
+ */
+async function buildPartitionIndexes(context: StatementContext, write: WriteTransaction, indexes: readonly IndexRecord[], excludedKeys: SharedKeySet | undefined): Promise<void> {
+  const settings = context.settings;
+  const concurrency = Math.min(settings.maxParallelWorkers, settings.maxParallelMaintenanceWorkers, indexes.length);
+  const rowsOf = (index: IndexRecord): number => write.getTable(index.tableId)?.liveRowCount ?? 0;
+  const totalRows = indexes.reduce((sum, index) => sum + rowsOf(index), 0);
+  let doneRows = 0;
+  const progress = (): void => context.progress({ operation: 'CREATE INDEX', done: doneRows, total: totalRows, unit: 'rows' });
+  progress();
+  const mergeTurn = concurrency >= 2 ? mergeTurns() : undefined;
+  const schedule = mergeTurn === undefined ? { reportProgress: false } : { workers: 1, mergeTurn, encodeInWorker: true, reportProgress: false };
+  let next = 0;
+  let failure: { readonly error: unknown } | undefined;
+  const participant = async (): Promise<void> => {
+    for (let claimed = next++; claimed < indexes.length && failure === undefined; claimed = next++) {
+      const index = indexes[claimed] as IndexRecord;
+      try {
+        await runIndexBuild(context, write, index, excludedKeys, schedule);
+      } catch (error) {
+        failure ??= { error };
+        return;
+      }
+      doneRows += rowsOf(index);
+      progress();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, participant));
+  if (failure !== undefined) throw failure.error;
 }
 
 /** Whether a partition's index may be attached to `parent`: same column, method and class, same recorded settings. */

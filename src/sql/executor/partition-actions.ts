@@ -18,7 +18,7 @@ import { PARALLEL_CREATE_INDEX_TYPE, recordOf } from '../functions/index.js';
 import { currentIndexSettings, indexOptionsFor } from '../kmersearch-index.js';
 import type { RecordValue, SqlValue } from '../types.js';
 import type { StatementContext } from './context.js';
-import { runIndexBuild } from './index-build.js';
+import { mergeTurns, runIndexBuild } from './index-build.js';
 import { requireWrite } from './modify.js';
 
 function resultRecord(result: PartitionIndexResult): RecordValue {
@@ -63,20 +63,6 @@ function checkPreconditions(context: StatementContext, write: WriteTransaction, 
   if (columnIndex < 0) throw new KmerSearchError(SqlState.undefinedColumn, `column "${column}" does not exist`);
   if (!isDnaColumn(parent, columnIndex)) throw new KmerSearchError(SqlState.internalError, `Column '${column}' must be DNA2 or DNA4 type`);
   return { parent, columnName: column, analysis };
-}
-
-/** Hands the writing of pages (LMDB append mode) to one build at a time; the merges run on the workers. */
-function mergeTurns(): () => Promise<() => void> {
-  let queue: Promise<void> = Promise.resolve();
-  return () => {
-    let release!: () => void;
-    const turn = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const ready = queue.then(() => release);
-    queue = queue.then(() => turn);
-    return ready;
-  };
 }
 
 /** `kmersearch_parallel_create_index(table, column [, tablespace])`: one result record per partition. */
