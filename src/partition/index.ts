@@ -33,6 +33,7 @@ export {
 export { isDnaColumn, migrationBatchSize, partitionTable, unpartitionTable, type MigrationOptions } from './migrate.js';
 export {
   buildPartitionIndexes,
+  claimInTurn,
   partitionIndexName,
   type PartitionIndexBuild,
   type PartitionIndexResult,

@@ -26,6 +26,7 @@ import type { AnalysisRecord } from '../../analysis/index.js';
 import { checkOperatorClassWidth } from '../../kmer/index.js';
 import {
   attachedIndexIds,
+  claimInTurn,
   attachedIndexesOf,
   isPartitionedIndex,
   isPartitionedTable,
@@ -287,7 +288,7 @@ async function createPartitionedIndex(
     attached.push(child.id);
     created.push(child);
   }
-  await buildPartitionIndexes(context, write, created, excludedKeys);
+  await buildCreatedIndexes(context, write, created, excludedKeys);
   write.setIndexOptions(parent.id, partitionedIndexOptions(parent.options, { attachedIndexIds: attached, createdIndexIds: created.map((child) => child.id) }));
 }
 
@@ -301,7 +302,7 @@ async function createPartitionedIndex(
  * have ended: they write into the same transaction); the index records were made in partition order before, so
  * the names are PostgreSQL's either way. Progress: one CREATE INDEX report of the rows of the partitions built.
  */
-async function buildPartitionIndexes(context: StatementContext, write: WriteTransaction, indexes: readonly IndexRecord[], excludedKeys: SharedKeySet | undefined): Promise<void> {
+async function buildCreatedIndexes(context: StatementContext, write: WriteTransaction, indexes: readonly IndexRecord[], excludedKeys: SharedKeySet | undefined): Promise<void> {
   const settings = context.settings;
   const concurrency = Math.min(settings.maxParallelWorkers, settings.maxParallelMaintenanceWorkers, indexes.length);
   const rowsOf = (index: IndexRecord): number => write.getTable(index.tableId)?.liveRowCount ?? 0;
@@ -311,22 +312,19 @@ async function buildPartitionIndexes(context: StatementContext, write: WriteTran
   progress();
   const mergeTurn = concurrency >= 2 ? mergeTurns() : undefined;
   const schedule = mergeTurn === undefined ? { reportProgress: false } : { workers: 1, mergeTurn, encodeInWorker: true, reportProgress: false };
-  let next = 0;
   let failure: { readonly error: unknown } | undefined;
-  const participant = async (): Promise<void> => {
-    for (let claimed = next++; claimed < indexes.length && failure === undefined; claimed = next++) {
-      const index = indexes[claimed] as IndexRecord;
-      try {
-        await runIndexBuild(context, write, index, excludedKeys, schedule);
-      } catch (error) {
-        failure ??= { error };
-        return;
-      }
-      doneRows += rowsOf(index);
-      progress();
+  await claimInTurn(indexes.length, concurrency, async (claimed) => {
+    const index = indexes[claimed] as IndexRecord;
+    try {
+      await runIndexBuild(context, write, index, excludedKeys, schedule);
+    } catch (error) {
+      failure ??= { error };
+      return false;
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, participant));
+    doneRows += rowsOf(index);
+    progress();
+    return true;
+  });
   if (failure !== undefined) throw failure.error;
 }
 
