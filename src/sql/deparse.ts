@@ -320,21 +320,22 @@ function defaultConstant(expression: Expression): DeparsedConstant | undefined {
       return { text: expression.value ? 'true' : 'false', type: 'boolean' };
     case 'nullLiteral':
       return { text: null, type: undefined };
-    case 'typeCast': {
-      const operand = expression.operand;
-      if (operand.kind !== 'numberLiteral' && operand.kind !== 'stringLiteral' && operand.kind !== 'booleanLiteral' && operand.kind !== 'nullLiteral') {
-        return undefined;
-      }
-      const type = formatTypeName(expression.type);
-      // A boolean converts to other types through a cast function, not through text: not a literal of that type.
-      if (operand.kind === 'booleanLiteral' && type !== 'boolean') return undefined;
-      const inner = defaultConstant(operand);
-      if (inner === undefined || inner.text === null) return { text: null, type };
-      return { text: normaliseConstantText(inner.text, type), type };
-    }
     default:
       return undefined;
   }
+}
+
+/**
+ * The constant a cast of a constant folds to, as the planner folds it (`0::int4::int4` is `0`, `(-1)::int8` is
+ * `'-1'::bigint`), so that a printed cast never re-parses into a constant printed differently.
+ */
+function castConstant(operand: DeparsedConstant, type: string): DeparsedConstant | undefined {
+  if (operand.text === null) return { text: null, type };
+  // A boolean converts to other types through a cast function, not through text: not a literal of that type.
+  if (operand.type === 'boolean' && type !== 'boolean') return undefined;
+  // Nor does an array convert to a scalar (or to another array type) through its text.
+  if (operand.type?.endsWith('[]') === true && type !== operand.type) return undefined;
+  return { text: normaliseConstantText(operand.text, type), type };
 }
 
 /** The output text of a few input texts whose output differs (`'007'::int` prints 7, `'t'::boolean` true). */
@@ -390,26 +391,34 @@ function arrayElementText(text: string | null): string {
 /** An expression in EXPLAIN style, e.g. `(seq =% 'ACGT'::text)`, `((id >= 1) AND (id <= 5))`. */
 export function deparseExpression(expression: Expression, options: DeparseOptions = {}): string {
   let subplanCounter = 0;
-  const constantOf = (node: Expression): DeparsedConstant | undefined => {
+  function constantOf(node: Expression): DeparsedConstant | undefined {
     const known = options.constantOf?.(node) ?? defaultConstant(node);
+    if (known === undefined && node.kind === 'arrayConstructor') return arrayConstant(node.elements);
+    if (known === undefined && node.kind === 'typeCast') {
+      const operand = constantOf(node.operand);
+      return operand === undefined ? undefined : castConstant(operand, formatTypeName(node.type));
+    }
     if (known !== undefined || node.kind !== 'unaryOperation' || (node.operator !== '-' && node.operator !== '+')) return known;
     // The planner folds a sign applied to a numeric constant into the constant.
     const operand = constantOf(node.operand);
     if (operand?.text == null || !numericTypes.has(operand.type ?? '')) return undefined;
     return { text: node.operator === '+' ? operand.text : negateNumericText(operand.text), type: operand.type };
-  };
+  }
   const subquery = (node: Expression): string => options.subquery?.(node) ?? `(SubPlan ${++subplanCounter})`;
 
-  const arrayOf = (elements: readonly Expression[]): string => {
+  /** Constant elements fold into one array constant; nested arrays stay ARRAY[…] (multi-dimensional literals aside). */
+  function arrayConstant(elements: readonly Expression[]): DeparsedConstant | undefined {
     const constants = elements.map(constantOf);
     const types = new Set(constants.map((constant) => constant?.type));
     const type = [...types][0];
-    // Constant elements fold into one array constant; nested arrays stay ARRAY[…] (multi-dimensional literals aside).
-    if (constants.every((constant) => constant !== undefined) && types.size === 1 && type !== undefined && !type.endsWith('[]')) {
-      const body = constants.map((constant) => arrayElementText(constant?.text ?? null)).join(',');
-      return `${quoteLiteral(`{${body}}`)}::${type}[]`;
-    }
-    return `ARRAY[${elements.map(deparse).join(', ')}]`;
+    if (!constants.every((constant) => constant !== undefined) || types.size !== 1 || type === undefined || type.endsWith('[]')) return undefined;
+    const body = constants.map((constant) => arrayElementText(constant?.text ?? null)).join(',');
+    return { text: `{${body}}`, type: `${type}[]` };
+  }
+
+  const arrayOf = (elements: readonly Expression[]): string => {
+    const constant = arrayConstant(elements);
+    return constant === undefined ? `ARRAY[${elements.map(deparse).join(', ')}]` : formatConstant(constant);
   };
 
   // The planner sees BETWEEN as comparisons and flattens nested ANDs and ORs (BETWEEN's included), so
