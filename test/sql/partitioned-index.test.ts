@@ -165,6 +165,32 @@ describe('atomicity', () => {
     expect(indexCatalog(database)).toEqual(['t_idx on t', ...[0, 1, 2, 3].map((remainder) => `t_${remainder}_seq_idx on t_${remainder}`)]);
   });
 
+  it('rolls a REINDEX back whole when a partition\'s rebuild fails: every index as it was, usable', async () => {
+    const database = await openDatabase();
+    await database.exec('SET kmersearch.kmer_size = 8; CREATE TABLE t (id serial, seq dna2)');
+    await database.exec(`INSERT INTO t (seq) SELECT 'ACGTTGCAACGTAAGG' FROM generate_series(1, 300); INSERT INTO t (seq) VALUES ('TTTTGGGGCCCCAAAA'), ('GATTACAGATTACA'), (NULL)`);
+    await database.query("SELECT kmersearch_partition_table('t', 4)", [], { onNotice: () => undefined });
+    await database.exec('CREATE INDEX t_idx ON t USING gin (seq kmersearch_dna2_gin_ops_int4)');
+    const counts = (await textRows(database, 'SELECT (SELECT count(*) FROM t_0), (SELECT count(*) FROM t_1), (SELECT count(*) FROM t_2), (SELECT count(*) FROM t_3)'))[0]!.map(Number);
+    const failing = counts.findIndex((count) => count > 256);
+    const query = "SELECT id FROM t WHERE seq =% 'ACGTTGCAACGTAAGG' ORDER BY id";
+    const before = await expectSameOnBothPaths(database, query, true);
+    await database.exec('SET kmersearch.kmer_size = 6');
+    indexBuildTestHooks.current = { failAtBlock: 1 };
+    await expectError(database, 'REINDEX TABLE t', {
+      code: 'XX001',
+      message: `could not build index "t_${failing}_seq_idx": test hook: failure at block 1`,
+      detail: 'injected',
+      hint: 'none',
+    });
+    indexBuildTestHooks.current = undefined;
+    // Nothing of the statement remains: the indexes still record k = 8 and answer with it.
+    expect(await textRows(database, 'SELECT index_oid::regclass, kmer_size FROM kmersearch_index_info')).toEqual([['t_idx', '8']]);
+    await database.exec('SET kmersearch.kmer_size = 8');
+    expect(await expectSameOnBothPaths(database, query, true)).toEqual(before);
+    expect(indexCatalog(database)).toEqual(['t_idx on t', ...[0, 1, 2, 3].map((remainder) => `t_${remainder}_seq_idx on t_${remainder}`)]);
+  });
+
   it('leaves nothing when the transaction block around it rolls back', async () => {
     const database = await openDatabase();
     await loadTwin(database, sequences(20, 4));
@@ -235,7 +261,16 @@ describe('REINDEX', () => {
     const notUsed = (await textRows(database, `EXPLAIN ${answer('split', query)}`)).map((row) => row[0]).filter((line) => line!.includes('not used'));
     expect(notUsed).toEqual([0, 1, 2, 3].map((remainder) => `              Index split_${remainder}_seq_idx not used: built with kmersearch.kmer_size=8 (current 10)`));
     const { notices, options } = noticeCollector();
-    await database.query('REINDEX INDEX split_idx', [], options);
+    const progress: { done: number; total?: number | undefined; operation: string }[] = [];
+    const run = vi.spyOn(WorkerPool.prototype, 'run');
+    await database.query('REINDEX INDEX split_idx', [], { ...options, onProgress: (report) => progress.push(report) });
+    // As CREATE INDEX builds them: two at a time, each whole on a worker thread; one REINDEX progress of the rows.
+    expect(run.mock.calls.filter(([request]) => request.kind === 'build-pages')).toHaveLength(4);
+    run.mockRestore();
+    const rows = Number((await textRows(database, 'SELECT count(*) FROM split'))[0]![0]);
+    expect(progress).toHaveLength(5);
+    expect(progress[0]).toEqual({ operation: 'REINDEX', done: 0, total: rows, unit: 'rows' });
+    expect(progress.at(-1)).toEqual({ operation: 'REINDEX', done: rows, total: rows, unit: 'rows' });
     expect(await textRows(database, 'SELECT index_oid::regclass, kmer_size FROM kmersearch_index_info')).toEqual([['split_idx', '10']]);
     expect(await expectSameOnBothPaths(database, answer('split', query), true)).toEqual({ rows: await textRows(database, answer('flat', query)) });
 

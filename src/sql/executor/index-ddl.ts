@@ -288,33 +288,41 @@ async function createPartitionedIndex(
     attached.push(child.id);
     created.push(child);
   }
-  await buildCreatedIndexes(context, write, created, excludedKeys);
+  await buildIndexesInTurn(context, write, 'CREATE INDEX', created.map((index) => ({ index, excludedKeys })));
   write.setIndexOptions(parent.id, partitionedIndexOptions(parent.options, { attachedIndexIds: attached, createdIndexIds: created.map((child) => child.id) }));
 }
 
+/** One index to (re)build and the high-frequency keys it leaves out (those of the analysis it records). */
+interface PlannedBuild {
+  readonly index: IndexRecord;
+  readonly excludedKeys: SharedKeySet | undefined;
+}
+
 /**
- * Builds the indexes a CREATE INDEX on a partitioned table created. PostgreSQL builds them one after another, each
- * with its parallel workers; with two worker threads or more allowed (min(`max_parallel_workers`,
- * `max_parallel_maintenance_workers`)) they are built here as kmersearch_parallel_create_index builds them — up
- * to that many at a time, each whole on one worker thread (merge and page encoding included), the pages written in
- * turns — because a single build's merge on the main thread leaves the second core idle (on 4 × 5 Mbp partitions
- * of genomes with 2 workers 1.7–1.8 s instead of 2.6 s). A failed build fails the statement (after the builds under way
- * have ended: they write into the same transaction); the index records were made in partition order before, so
- * the names are PostgreSQL's either way. Progress: one CREATE INDEX report of the rows of the partitions built.
+ * Builds several indexes of one statement: the partitions' indexes a CREATE INDEX on a partitioned table created,
+ * or those a REINDEX rebuilds. PostgreSQL builds them one after another, each with its parallel workers; with two
+ * worker threads or more allowed (min(`max_parallel_workers`, `max_parallel_maintenance_workers`)) they are built
+ * here as kmersearch_parallel_create_index builds them — up to that many at a time, each whole on one worker thread
+ * (merge and page encoding included), the pages written in turns — because a single build's merge on the main
+ * thread leaves the second core idle (on 4 × 5 Mbp partitions of genomes with 2 workers 1.7–1.8 s instead of
+ * 2.6 s). One index alone is built with all the workers allowed. A failed build fails the statement (after the
+ * builds under way have ended: they write into the same transaction); the index records were made (or rewritten)
+ * in order before, so names and records are PostgreSQL's either way. Progress: one `operation` report of the rows
+ * of the tables whose indexes are built.
  */
-async function buildCreatedIndexes(context: StatementContext, write: WriteTransaction, indexes: readonly IndexRecord[], excludedKeys: SharedKeySet | undefined): Promise<void> {
+async function buildIndexesInTurn(context: StatementContext, write: WriteTransaction, operation: 'CREATE INDEX' | 'REINDEX', builds: readonly PlannedBuild[]): Promise<void> {
   const settings = context.settings;
-  const concurrency = Math.min(settings.maxParallelWorkers, settings.maxParallelMaintenanceWorkers, indexes.length);
+  const concurrency = Math.min(settings.maxParallelWorkers, settings.maxParallelMaintenanceWorkers, builds.length);
   const rowsOf = (index: IndexRecord): number => write.getTable(index.tableId)?.liveRowCount ?? 0;
-  const totalRows = indexes.reduce((sum, index) => sum + rowsOf(index), 0);
+  const totalRows = builds.reduce((sum, build) => sum + rowsOf(build.index), 0);
   let doneRows = 0;
-  const progress = (): void => context.progress({ operation: 'CREATE INDEX', done: doneRows, total: totalRows, unit: 'rows' });
+  const progress = (): void => context.progress({ operation, done: doneRows, total: totalRows, unit: 'rows' });
   progress();
   const mergeTurn = concurrency >= 2 ? mergeTurns() : undefined;
   const schedule = mergeTurn === undefined ? { reportProgress: false } : { workers: 1, mergeTurn, encodeInWorker: true, reportProgress: false };
   let failure: { readonly error: unknown } | undefined;
-  await claimInTurn(indexes.length, concurrency, async (claimed) => {
-    const index = indexes[claimed] as IndexRecord;
+  await claimInTurn(builds.length, concurrency, async (claimed) => {
+    const { index, excludedKeys } = builds[claimed] as PlannedBuild;
     try {
       await runIndexBuild(context, write, index, excludedKeys, schedule);
     } catch (error) {
@@ -358,20 +366,22 @@ function rebuildSettings(
 }
 
 /**
- * Rebuilds a kmersearch index with the current settings and analysis, which it records from now on (F7). A
- * partitioned index has no data of its own: it records them, and its attached indexes are rebuilt (PostgreSQL 14's
- * REINDEX of a partitioned index) unless `attached` is false (REINDEX TABLE rebuilds every partition's indexes).
+ * Prepares the rebuild of a kmersearch index with the current settings and analysis, which it records from now on
+ * (F7), and adds the builds it needs to `builds`. A partitioned index has no data of its own: it records them, and
+ * its attached indexes are rebuilt (PostgreSQL 14's REINDEX of a partitioned index) unless `attached` is false
+ * (REINDEX TABLE rebuilds every partition's indexes).
  */
-async function rebuild(context: StatementContext, write: WriteTransaction, index: IndexRecord, attached = true): Promise<void> {
+function planRebuild(context: StatementContext, write: WriteTransaction, index: IndexRecord, builds: PlannedBuild[], attached = true): void {
   const rebuilt = rebuildSettings(context, write, index);
   if (rebuilt === undefined) return;
   const partitionedIndex = partitionedIndexOf(index);
   if (partitionedIndex !== undefined) {
     write.setIndexOptions(index.id, partitionedIndexOptions(indexOptionsFor(rebuilt.recorded), partitionedIndex));
-    if (attached) for (const child of attachedIndexesOf(write, index)) await rebuild(context, write, child);
+    if (attached) for (const child of attachedIndexesOf(write, index)) planRebuild(context, write, child, builds);
     return;
   }
-  await buildLeavingOut(context, write, write.setIndexOptions(index.id, indexOptionsFor(rebuilt.recorded)), rebuilt.analysis);
+  const excludedKeys = rebuilt.analysis === undefined ? undefined : context.runtime.functionContext.highFrequency?.keysOf(write, rebuilt.analysis);
+  builds.push({ index: write.setIndexOptions(index.id, indexOptionsFor(rebuilt.recorded)), excludedKeys });
 }
 
 export async function executeReindex(context: StatementContext, statement: ast.ReindexStatement): Promise<StatementOutcome> {
@@ -387,7 +397,9 @@ export async function executeReindex(context: StatementContext, statement: ast.R
     if (index === undefined) throw context.binder.error(SqlState.wrongObjectType, `"${relation.name}" is not an index`, undefined);
     // PostgreSQL's ReindexPartitions commits each partition's rebuild on its own, so it refuses a transaction block.
     if (isPartitionedIndex(index)) preventInTransactionBlock(context, 'REINDEX INDEX');
-    await rebuild(context, write, index);
+    const builds: PlannedBuild[] = [];
+    planRebuild(context, write, index, builds);
+    await buildIndexesInTurn(context, write, 'REINDEX', builds);
     return commandOutcome('REINDEX');
   }
   const table = entry.kind === 'table' ? write.getTable(entry.id) : undefined;
@@ -403,7 +415,9 @@ export async function executeReindex(context: StatementContext, statement: ast.R
   if (indexes.length === 0 && table.constraints.length === 0 && !isPartitionedTable(table)) {
     context.notice({ severity: 'NOTICE', code: SqlState.successfulCompletion, message: `table "${table.name}" has no indexes to reindex` });
   }
-  for (const index of indexes) await rebuild(context, write, index, false);
+  const builds: PlannedBuild[] = [];
+  for (const index of indexes) planRebuild(context, write, index, builds, false);
+  await buildIndexesInTurn(context, write, 'REINDEX', builds);
   return commandOutcome('REINDEX');
 }
 
