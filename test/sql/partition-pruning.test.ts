@@ -179,6 +179,279 @@ describe('partition pruning: EXPLAIN', () => {
   });
 });
 
+/** `partitionedTable()` and a plain table `u (id, seq dna2, v)` to join it with. */
+async function withJoinedTable(): Promise<KmerSearch> {
+  const database = await partitionedTable();
+  await database.exec("CREATE TABLE u (id int, seq dna2, v int); INSERT INTO u VALUES (1, 'AAAA', 1), (2, 'CCCC', 2), (4, 'GGGG', 4), (9, 'TTTT', 9)");
+  return database;
+}
+
+/** The full Append of t's four partitions, written `indent` spaces in, each scan with `filter` (or none). */
+function fullAppend(indent: number, alias = 't', filter?: string): string[] {
+  const pad = ' '.repeat(indent);
+  return [
+    `${pad}->  Append`,
+    ...[0, 1, 2, 3].flatMap((remainder) => [
+      `${pad}      ->  Seq Scan on t_${remainder} ${alias}_${remainder + 1}`,
+      ...(filter === undefined ? [] : [`${pad}            Filter: ${filter}`]),
+    ]),
+  ];
+}
+
+describe('partition pruning: joins', () => {
+  it('prunes a joined table by its own WHERE conditions, in inner, comma and cross joins', async () => {
+    const database = await withJoinedTable();
+    expect(await plan(database, "SELECT t.id, u.v FROM t JOIN u ON t.id = u.id WHERE t.seq = 'AAAA'")).toEqual([
+      'Nested Loop',
+      '  Join Filter: (t.id = u.id)',
+      '  ->  Seq Scan on t_2 t',
+      "        Filter: (seq = 'AAAA'::dna2)",
+      '  ->  Seq Scan on u',
+    ]);
+    expect(await textRows(database, "SELECT t.id, u.v FROM t JOIN u ON t.id = u.id WHERE t.seq = 'AAAA'")).toEqual([['2', '2']]);
+    // Each table gets the conditions on it alone; the one on both stays on the join.
+    expect(await plan(database, "SELECT t.id FROM t, u WHERE t.id = u.id AND t.seq IN ('AAAA', 'GGGG') AND u.v > 1")).toEqual([
+      'Nested Loop',
+      '  Join Filter: (t.id = u.id)',
+      '  ->  Append',
+      '        ->  Seq Scan on t_2 t_1',
+      "              Filter: (seq = ANY ('{AAAA,GGGG}'::dna2[]))",
+      '        ->  Seq Scan on t_3 t_2',
+      "              Filter: (seq = ANY ('{AAAA,GGGG}'::dna2[]))",
+      '  ->  Seq Scan on u',
+      '        Filter: (v > 1)',
+    ]);
+    expect(await plan(database, "SELECT t.id FROM t CROSS JOIN u WHERE 'tttt' = t.seq")).toEqual([
+      'Nested Loop',
+      '  ->  Seq Scan on t_1 t',
+      "        Filter: ('TTTT'::dna2 = seq)",
+      '  ->  Seq Scan on u',
+    ]);
+    // An inner join's ON condition on one table restricts that table too; a self-join prunes each side by its own.
+    expect(await plan(database, "SELECT a.id FROM t a JOIN t b ON a.id = b.id AND a.seq = 'TTTT' WHERE b.seq IN ('TTTT', 'CCCC')")).toEqual([
+      'Nested Loop',
+      '  Join Filter: (a.id = b.id)',
+      '  ->  Seq Scan on t_1 a',
+      "        Filter: (seq = 'TTTT'::dna2)",
+      '  ->  Append',
+      '        ->  Seq Scan on t_1 b_1',
+      "              Filter: (seq = ANY ('{TTTT,CCCC}'::dna2[]))",
+      '        ->  Seq Scan on t_2 b_2',
+      "              Filter: (seq = ANY ('{TTTT,CCCC}'::dna2[]))",
+    ]);
+  });
+
+  it('prunes the nullable side of an outer join by its ON conditions, and by WHERE only where the join becomes inner', async () => {
+    const database = await withJoinedTable();
+    // ON u LEFT JOIN t: a condition on t alone is pushed to t's scan.
+    expect(await plan(database, "SELECT u.id, t.id FROM u LEFT JOIN t ON t.id = u.id AND t.seq = 'AAAA'")).toEqual([
+      'Nested Loop Left Join',
+      '  Join Filter: (t.id = u.id)',
+      '  ->  Seq Scan on u',
+      '  ->  Seq Scan on t_2 t',
+      "        Filter: (seq = 'AAAA'::dna2)",
+    ]);
+    expect(await textRows(database, "SELECT u.id, t.id FROM u LEFT JOIN t ON t.id = u.id AND t.seq = 'AAAA' ORDER BY u.id")).toEqual([
+      ['1', null],
+      ['2', '2'],
+      ['4', null],
+      ['9', null],
+    ]);
+    // A strict WHERE condition on the nullable side rejects the NULL-extended rows: the join is inner (reduce_outer_joins).
+    expect(await plan(database, "SELECT u.id FROM u LEFT JOIN t ON t.id = u.id WHERE t.seq = 'AAAA'")).toEqual([
+      'Nested Loop',
+      '  Join Filter: (t.id = u.id)',
+      '  ->  Seq Scan on u',
+      '  ->  Seq Scan on t_2 t',
+      "        Filter: (seq = 'AAAA'::dna2)",
+    ]);
+    // IS NULL accepts them: the condition stays above the join and t is not pruned.
+    expect(await plan(database, 'SELECT u.id FROM u LEFT JOIN t ON t.id = u.id WHERE t.seq IS NULL')).toEqual([
+      'Nested Loop Left Join',
+      '  Join Filter: (t.id = u.id)',
+      '  Filter: (t.seq IS NULL)',
+      '  ->  Seq Scan on u',
+      ...fullAppend(2),
+    ]);
+    expect(await textRows(database, 'SELECT u.id FROM u LEFT JOIN t ON t.id = u.id WHERE t.seq IS NULL ORDER BY u.id')).toEqual([['9']]);
+    // An ON condition on the preserved side decides matches only: the preserved side keeps all its rows.
+    expect(await plan(database, "SELECT t.id FROM t LEFT JOIN u ON t.id = u.id AND t.seq = 'AAAA'")).toEqual([
+      'Nested Loop Left Join',
+      "  Join Filter: ((t.id = u.id) AND (t.seq = 'AAAA'::dna2))",
+      ...fullAppend(2),
+      '  ->  Seq Scan on u',
+    ]);
+    expect(await plan(database, "SELECT t.id FROM u RIGHT JOIN t ON t.id = u.id WHERE t.seq = 'GGGG'")).toEqual([
+      'Nested Loop Right Join',
+      '  Join Filter: (t.id = u.id)',
+      '  ->  Seq Scan on u',
+      '  ->  Seq Scan on t_3 t',
+      "        Filter: (seq = 'GGGG'::dna2)",
+    ]);
+    // FULL JOIN: nothing goes below it, unless WHERE rejects a side's NULLs (then that side is preserved).
+    expect(await plan(database, "SELECT t.id FROM t FULL JOIN u ON t.id = u.id AND t.seq = 'GGGG'")).toEqual([
+      'Nested Loop Full Join',
+      "  Join Filter: ((t.id = u.id) AND (t.seq = 'GGGG'::dna2))",
+      ...fullAppend(2),
+      '  ->  Seq Scan on u',
+    ]);
+    expect(await plan(database, "SELECT t.id FROM t FULL JOIN u ON t.id = u.id WHERE t.seq = 'GGGG'")).toEqual([
+      'Nested Loop Left Join',
+      '  Join Filter: (t.id = u.id)',
+      '  ->  Seq Scan on t_3 t',
+      "        Filter: (seq = 'GGGG'::dna2)",
+      '  ->  Seq Scan on u',
+    ]);
+    expect(await textRows(database, "SELECT t.id, u.id FROM t FULL JOIN u ON t.id = u.id WHERE t.seq = 'GGGG'")).toEqual([['4', '4']]);
+  });
+
+  it('shows a join that no row can come from as Result with One-Time Filter: false', async () => {
+    const database = await withJoinedTable();
+    const none = ['Result', '  One-Time Filter: false'];
+    expect(await plan(database, "SELECT t.id FROM t JOIN u ON t.id = u.id WHERE t.seq = 'AAAA' AND t.seq = 'GGGG'")).toEqual(none);
+    // `seq = NULL` folds to NULL: PostgreSQL's constant-false WHERE clause, the whole FROM is empty.
+    expect(await plan(database, 'SELECT t.id FROM u LEFT JOIN t ON t.id = u.id WHERE t.seq = NULL')).toEqual(none);
+    expect(await plan(database, "SELECT count(*) FROM u, t WHERE t.seq IN ('AAAA') AND t.seq IS NULL")).toEqual(['Aggregate', '  ->  Result', '        One-Time Filter: false']);
+    expect(await textRows(database, "SELECT count(*) FROM u, t WHERE t.seq IN ('AAAA') AND t.seq IS NULL")).toEqual([['0']]);
+    // An empty nullable side leaves the preserved rows, NULL-extended.
+    expect(await plan(database, "SELECT u.id FROM u LEFT JOIN t ON t.id = u.id AND t.seq = 'AAAA' AND t.seq = 'GGGG'")).toEqual([
+      'Nested Loop Left Join',
+      '  Join Filter: (t.id = u.id)',
+      '  ->  Seq Scan on u',
+      '  ->  Result',
+      '        One-Time Filter: false',
+    ]);
+    expect(await textRows(database, "SELECT u.id, t.id FROM u LEFT JOIN t ON t.id = u.id AND t.seq = 'AAAA' AND t.seq = 'GGGG' ORDER BY u.id")).toEqual([
+      ['1', null],
+      ['2', null],
+      ['4', null],
+      ['9', null],
+    ]);
+  });
+
+  it('does not prune by conditions between two tables (PostgreSQL prunes by them only at run time)', async () => {
+    const database = await withJoinedTable();
+    // Nor through u.seq = 'AAAA': the DNA `=` is hashable, not mergejoinable, so PostgreSQL derives nothing from it.
+    expect(await plan(database, "SELECT t.id FROM t JOIN u ON t.seq = u.seq WHERE u.seq = 'AAAA'")).toEqual([
+      'Nested Loop',
+      '  Join Filter: (t.seq = u.seq)',
+      ...fullAppend(2),
+      '  ->  Seq Scan on u',
+      "        Filter: (seq = 'AAAA'::dna2)",
+    ]);
+    expect(await textRows(database, "SELECT t.id FROM t JOIN u ON t.seq = u.seq WHERE u.seq = 'AAAA'")).toEqual([['2']]);
+    // An OR across the two tables restricts neither.
+    expect(await plan(database, "SELECT t.id FROM t JOIN u ON t.id = u.id WHERE t.seq = 'AAAA' OR u.v = 4")).toEqual([
+      'Nested Loop',
+      "  Join Filter: ((t.id = u.id) AND ((t.seq = 'AAAA'::dna2) OR (u.v = 4)))",
+      ...fullAppend(2),
+      '  ->  Seq Scan on u',
+    ]);
+  });
+
+  it('prunes nothing in a join with enable_partition_pruning off, and the rows stay the same', async () => {
+    const database = await withJoinedTable();
+    const query = "SELECT t.id, u.id FROM u LEFT JOIN t ON t.id = u.id AND t.seq IN ('AAAA', 'GGGG') ORDER BY u.id";
+    const pruned = await textRows(database, query);
+    await database.exec('SET enable_partition_pruning = off');
+    expect(await plan(database, query)).toEqual([
+      'Sort',
+      '  Sort Key: u.id',
+      '  ->  Nested Loop Left Join',
+      '        Join Filter: (t.id = u.id)',
+      '        ->  Seq Scan on u',
+      ...fullAppend(8, 't', "(seq = ANY ('{AAAA,GGGG}'::dna2[]))"),
+    ]);
+    expect(await textRows(database, query)).toEqual(pruned);
+    expect(pruned).toEqual([
+      [null, '1'],
+      ['2', '2'],
+      ['4', '4'],
+      [null, '9'],
+    ]);
+  });
+});
+
+describe('partition pruning: subqueries and set operations', () => {
+  it('pushes a condition on a subquery in FROM down to the partitioned table in it', async () => {
+    const database = await withJoinedTable();
+    expect(await plan(database, "SELECT * FROM (SELECT id, seq FROM t) s WHERE s.seq = 'GGGG'")).toEqual([
+      'Subquery Scan on s',
+      '  ->  Seq Scan on t_3 t',
+      "        Filter: (seq = 'GGGG'::dna2)",
+    ]);
+    // Renamed columns: the condition reads the table's column.
+    expect(await plan(database, "SELECT * FROM (SELECT id, seq AS dna FROM t) s (i, d) WHERE s.d = 'GGGG'")).toEqual([
+      'Subquery Scan on s',
+      '  ->  Seq Scan on t_3 t',
+      "        Filter: (seq = 'GGGG'::dna2)",
+    ]);
+    // Through GROUP BY a condition on a key goes to WHERE, one on an aggregate to HAVING.
+    expect(await plan(database, "SELECT * FROM (SELECT seq, count(*) AS c FROM t GROUP BY seq) s WHERE s.seq = 'GGGG' AND s.c > 0")).toEqual([
+      'Subquery Scan on s',
+      '  ->  HashAggregate',
+      '        Group Key: t.seq',
+      '        Filter: (count(*) > 0)',
+      '        ->  Seq Scan on t_3 t',
+      "              Filter: (seq = 'GGGG'::dna2)",
+    ]);
+    // LIMIT keeps the condition out: it has to see the rows the limit lets through.
+    expect(await plan(database, "SELECT * FROM (SELECT * FROM t LIMIT 10) s WHERE s.seq = 'CCCC'")).toEqual([
+      'Subquery Scan on s',
+      "  Filter: (s.seq = 'CCCC'::dna2)",
+      '  ->  Limit',
+      ...fullAppend(8),
+    ]);
+    // A subquery joined with a table.
+    expect(await plan(database, "SELECT u.id FROM u JOIN (SELECT id, seq FROM t) s ON s.id = u.id AND s.seq = 'AAAA'")).toEqual([
+      'Nested Loop',
+      '  Join Filter: (s.id = u.id)',
+      '  ->  Seq Scan on u',
+      '  ->  Subquery Scan on s',
+      '        ->  Seq Scan on t_2 t',
+      "              Filter: (seq = 'AAAA'::dna2)",
+    ]);
+    expect(await textRows(database, "SELECT u.id FROM u JOIN (SELECT id, seq FROM t) s ON s.id = u.id AND s.seq = 'AAAA'")).toEqual([['2']]);
+    expect(await plan(database, "SELECT * FROM u JOIN (SELECT * FROM t WHERE seq = 'AAAA' AND seq = 'TTTT') s ON s.id = u.id")).toEqual([
+      'Result',
+      '  One-Time Filter: false',
+    ]);
+  });
+
+  it('prunes each branch of a set operation by its own conditions and by the conditions on it', async () => {
+    const database = await withJoinedTable();
+    expect(await plan(database, "SELECT id FROM t WHERE seq = 'AAAA' UNION SELECT id FROM t WHERE seq IN ('GGGG', 'TTTT')")).toEqual([
+      'HashAggregate',
+      '  ->  Append',
+      '        ->  Seq Scan on t_2 t',
+      "              Filter: (seq = 'AAAA'::dna2)",
+      '        ->  Append',
+      '              ->  Seq Scan on t_1',
+      "                    Filter: (seq = ANY ('{GGGG,TTTT}'::dna2[]))",
+      '              ->  Seq Scan on t_3 t_2',
+      "                    Filter: (seq = ANY ('{GGGG,TTTT}'::dna2[]))",
+    ]);
+    const union = "SELECT * FROM (SELECT id, seq FROM t UNION ALL SELECT id, seq FROM u) s WHERE s.seq = 'GGGG'";
+    expect(await plan(database, union)).toEqual([
+      'Subquery Scan on s',
+      '  ->  Append',
+      '        ->  Seq Scan on t_3 t',
+      "              Filter: (seq = 'GGGG'::dna2)",
+      '        ->  Seq Scan on u',
+      "              Filter: (seq = 'GGGG'::dna2)",
+    ]);
+    expect(await textRows(database, union)).toEqual([['4', 'GGGG'], ['4', 'GGGG']]);
+    // EXCEPT takes no condition (PostgreSQL's subquery_is_pushdown_safe).
+    expect(await plan(database, "SELECT * FROM (SELECT seq FROM t EXCEPT SELECT seq FROM u) s WHERE s.seq = 'GGGG'")).toEqual([
+      'Subquery Scan on s',
+      "  Filter: (s.seq = 'GGGG'::dna2)",
+      '  ->  HashSetOp Except',
+      ...fullAppend(8),
+      '        ->  Seq Scan on u',
+    ]);
+  });
+});
+
 // ---------------------------------------------------------------------------------------------------------------
 // The property: the partitioned table answers exactly as its unpartitioned twin, with and without pruning.
 
