@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { KmerSearch } from '../../src/index.js';
-import { openDatabase, textRows } from './engine-helpers.js';
+import { expectError, openDatabase, textRows } from './engine-helpers.js';
 
 async function plan(database: KmerSearch, sql: string, params?: unknown[]): Promise<string[]> {
   const result = await database.query(`EXPLAIN (COSTS OFF) ${sql}`, params);
@@ -416,6 +416,20 @@ describe('partition pruning: subqueries and set operations', () => {
       'Result',
       '  One-Time Filter: false',
     ]);
+  });
+
+  it('prunes in scalar, EXISTS and IN subqueries: a partition left out is never read', async () => {
+    const database = await withJoinedTable();
+    // GGGG's row (n = 40) is the only one that makes `1 / (n - 40)` fail; it sits in t_3, which `seq = 'AAAA'`
+    // (t_2) leaves out. The division comes first, so reading t_3 would raise division by zero.
+    const statements = [
+      "SELECT u.id FROM u WHERE EXISTS (SELECT 1 FROM t WHERE 1 / (t.n - 40) < 1 AND t.seq = 'AAAA' AND t.id = u.id)",
+      "SELECT u.id, (SELECT count(*) FROM t JOIN u w ON w.id = t.id WHERE 1 / (t.n - 40) < 1 AND t.seq = 'AAAA') FROM u WHERE u.id = 2",
+      "SELECT u.id FROM u WHERE u.id IN (SELECT s.id FROM (SELECT id, n, seq FROM t) s WHERE 1 / (s.n - 40) < 1 AND s.seq = 'AAAA')",
+    ];
+    for (const statement of statements) expect(await textRows(database, statement)).toEqual([['2', ...(statement.includes('count') ? ['1'] : [])]]);
+    await database.exec('SET enable_partition_pruning = off');
+    for (const statement of statements) await expectError(database, statement, { code: '22012', message: 'division by zero' });
   });
 
   it('prunes each branch of a set operation by its own conditions and by the conditions on it', async () => {
