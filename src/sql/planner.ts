@@ -1,7 +1,10 @@
 /**
  * The planner: bound queries to plan trees. There is no cost model — the shape follows the query: FROM items
- * joined by nested loops in the written order, WHERE attached to the scan (or to the top join), then aggregation,
- * projection, DISTINCT, sort and limit.
+ * joined by nested loops in the written order, then aggregation, projection, DISTINCT, sort and limit. WHERE goes
+ * to the scan of a single FROM item; with joins each condition goes where PostgreSQL evaluates it
+ * (join-restrictions.ts: a condition on one item alone to its scan, outer joins permitting, the others to the
+ * lowest join that has their columns), and conditions on a subquery in FROM go into it where they may
+ * (subquery-pushdown.ts). So a partitioned table is pruned by its own conditions wherever it is read.
  *
  * Access paths are chosen in one place, `planTableAccess`: a table is read by a sequential scan that evaluates
  * the filter (`seq =% 'ACGT'` calls the catalog's match function per row), or through a kmersearch GIN index when
