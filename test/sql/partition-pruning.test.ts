@@ -1,7 +1,9 @@
 /**
  * Plan-time partition pruning of hash-partitioned tables (src/sql/partition-pruning.ts): EXPLAIN shapes as
- * PostgreSQL 16 prints them for one, several and no remaining partitions, `enable_partition_pruning`, and a
- * property that pruning never changes which rows a SELECT returns or an UPDATE / DELETE changes.
+ * PostgreSQL 16 prints them for one, several and no remaining partitions — for the table alone, in joins (outer
+ * joins by the conditions PostgreSQL places on the table's scan: join-restrictions.ts), in subqueries and set
+ * operations (subquery-pushdown.ts) — `enable_partition_pruning`, and properties that pruning never changes which
+ * rows a SELECT returns or an UPDATE / DELETE changes, nor where conditions are placed the rows of a query.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
