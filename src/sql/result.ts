@@ -72,8 +72,8 @@ export interface QueryOptions {
   readonly stdout?: CopyOutput | undefined;
   /**
    * The statement is one of several sent as one query string, which PostgreSQL runs in an implicit transaction
-   * block: a statement that refuses to run inside a transaction block (REINDEX of a partitioned index or table)
-   * refuses here too (25001). `exec()` and `queryText()` set it themselves for a text of several statements; a
+   * block: a statement that refuses to run inside a transaction block (CREATE INDEX, DROP INDEX or REINDEX with
+   * CONCURRENTLY, REINDEX of a partitioned index or table) refuses here too (25001). `exec()` and `queryText()` set it themselves for a text of several statements; a
    * caller that splits such a text and runs the pieces one by one (the shell's `-c`) sets it.
    */
   readonly implicitTransactionBlock?: boolean | undefined;
