@@ -50,7 +50,7 @@ export interface Progress {
   /** Units done so far and the total when known (bytes, rows or blocks: see `unit`). */
   readonly done: number;
   readonly total?: number | undefined;
-  readonly unit: 'bytes' | 'rows' | 'blocks' | 'bases';
+  readonly unit: 'bytes' | 'rows' | 'blocks';
 }
 
 /** The data of `COPY … FROM STDIN`: chunks of bytes (or strings, taken as UTF-8), e.g. a Readable. */
