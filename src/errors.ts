@@ -42,6 +42,7 @@ export const SqlState = {
   invalidTableDefinition: '42P16',
   ambiguousColumn: '42702',
   datatypeMismatch: '42804',
+  cannotCoerce: '42846',
   groupingError: '42803',
   wrongObjectType: '42809',
   invalidColumnReference: '42P10',

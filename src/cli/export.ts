@@ -281,7 +281,7 @@ async function writeScript(output: ScriptOutput, snapshot: Snapshot, plan: Expor
       [
         'CREATE EXTENSION IF NOT EXISTS pg_kmersearch;',
         '',
-        "-- kmersearch's settings: the k-mer layout and scoring the indexes below are built with.",
+        "-- kmersearch's settings at their defaults: each index below sets those it was built with just before it.",
         ...exportedSettings.map((setting) => `SET ${setting} = ${quoteLiteral(settingDefault(setting))};`),
         '',
         '',

@@ -1,7 +1,7 @@
 /**
  * psql's backslash commands, as far as a script for kmersearch needs them: `\set`, `\unset`, `\echo`, `\qecho`,
- * `\warn`, `\q`. Every other command is recognised only to be skipped with a note (SPEC §9), so that scripts
- * written for psql still run.
+ * `\warn`, `\encoding` (UTF8, the only encoding, as pg_dump scripts set it), `\q`. Every other command is
+ * recognised only to be skipped with a note (SPEC §9), so that scripts written for psql still run.
  *
  * Arguments are read as psql reads them: separated by whitespace, `'…'` quoted (with `''` and backslash escapes),
  * `"…"` kept with its quotes, `:NAME`, `:'NAME'` and `:"NAME"` replaced by a variable's value, and a further

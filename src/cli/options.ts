@@ -147,8 +147,9 @@ Input and output options:
   -e, --echo-queries       echo commands sent to the database
   -q, --quiet              run quietly (no command tags, no banner)
 
-Backslash commands: \\set, \\unset, \\echo, \\qecho, \\warn and \\q are supported (\\set ON_ERROR_STOP on stops a
-script at its first error, exit status 3); other backslash commands are ignored with a note.
+Backslash commands: \\set, \\unset, \\echo, \\qecho, \\warn, \\encoding (UTF8 only) and \\q are supported
+(\\set ON_ERROR_STOP on stops a script at its first error, exit status 3); other backslash commands are ignored
+with a note.
 
 Exit status: 0 on success, 1 on a fatal error of the shell (bad option, unreadable file) or a failed -c command,
 2 when the database cannot be opened, 3 when ON_ERROR_STOP stopped a script, 130 when interrupted.

@@ -79,8 +79,8 @@ export function parseSubcommandPlan<Plan>(
 }
 
 /**
- * Opens the database in `directory`. `mustExist`: the directory must already hold a database (search and
- * export read one; creating an empty database there would hide a mistyped path). Failures print and give
+ * Opens the database in `directory`. `mustExist`: the directory must already hold a database (search, analyze
+ * and export read one; creating an empty database there would hide a mistyped path). Failures print and give
  * exit status 2, as the shell's do.
  */
 export async function openSubcommandDatabase(

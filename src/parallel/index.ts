@@ -3,8 +3,9 @@
  * created on first use, sized by `max_parallel_workers`, closed with the database), the block work queue (a
  * shared counter claimed with Atomics.add, plus a cancellation flag, and the block list of the main thread's view
  * in shared memory), read-only shared tables (SharedKeySet: the keys an index build leaves out), and the tasks
- * that run on the pool: key extraction into sorted runs for index builds, and batched index searches. With zero
- * workers every task runs in the calling thread.
+ * that run on the pool: key extraction into sorted runs for index builds, a whole index build on one worker
+ * (build-pages.ts), batched index searches and claimed searches of several indexes (search-task.ts), and the
+ * high-frequency analysis's key counting (count-keys.ts). With zero workers every task runs in the calling thread.
  *
  * Workers only read (storage's HeapBlockReader); runs and results come back as transferred typed arrays, errors
  * as serialised KmerSearchErrors; all writing stays on the main thread (src/gin's IndexBuilder).

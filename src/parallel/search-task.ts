@@ -263,6 +263,8 @@ export interface ClaimedSearchInput {
   readonly claims: SharedArrayBuffer;
   /** This participant's number (≥ 1, distinct per participant). */
   readonly participant: number;
+  /** Page cache of the searching thread, kept across tasks (default: gin's defaultPageCacheBytes). */
+  readonly pageCacheBytes?: number | undefined;
   /** Failure injection for tests (production never sets it). */
   readonly testHooks?: ClaimedSearchTestHooks | undefined;
 }
@@ -296,7 +298,7 @@ export interface ClaimedSearchResult {
 /** A participant of a claimed search: searches items as it claims them until none is left. */
 export function searchClaimed(reader: IndexDataReader, input: ClaimedSearchInput): ClaimedSearchResult {
   const claims = new SearchClaims(input.claims);
-  const searcher = threadSearcher(undefined);
+  const searcher = threadSearcher(input.pageCacheBytes);
   const items: number[] = [];
   const matches: IndexMatches[] = [];
   for (let item = claims.claim(input.participant); item >= 0; item = claims.claim(input.participant)) {

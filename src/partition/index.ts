@@ -1,8 +1,9 @@
 /**
  * src/partition — hash partitioning of a table by its DNA column (analysis §9, Appendix A; SPEC §7.2–7.3; F10,
  * F11, F12): routing of rows, kmersearch_partition_table / kmersearch_unpartition_table on the write
- * transaction, writes to a partitioned table with uniqueness across partitions, and the schedule of
- * kmersearch_parallel_create_index. See README.md.
+ * transaction, writes to a partitioned table with uniqueness across partitions, the representation of
+ * partitioned indexes, the schedule of kmersearch_parallel_create_index, and batched searches fanned out over the
+ * partitions' indexes. See README.md.
  */
 export { partitionRemainder, partitionRowHash } from './routing.js';
 export {

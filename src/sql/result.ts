@@ -50,7 +50,7 @@ export interface Progress {
   /** Units done so far and the total when known (bytes, rows or blocks: see `unit`). */
   readonly done: number;
   readonly total?: number | undefined;
-  readonly unit: 'bytes' | 'rows' | 'blocks' | 'bases';
+  readonly unit: 'bytes' | 'rows' | 'blocks';
 }
 
 /** The data of `COPY … FROM STDIN`: chunks of bytes (or strings, taken as UTF-8), e.g. a Readable. */
@@ -72,8 +72,8 @@ export interface QueryOptions {
   readonly stdout?: CopyOutput | undefined;
   /**
    * The statement is one of several sent as one query string, which PostgreSQL runs in an implicit transaction
-   * block: a statement that refuses to run inside a transaction block (REINDEX of a partitioned index or table)
-   * refuses here too (25001). `exec()` and `queryText()` set it themselves for a text of several statements; a
+   * block: a statement that refuses to run inside a transaction block (CREATE INDEX, DROP INDEX or REINDEX with
+   * CONCURRENTLY, REINDEX of a partitioned index or table) refuses here too (25001). `exec()` and `queryText()` set it themselves for a text of several statements; a
    * caller that splits such a text and runs the pieces one by one (the shell's `-c`) sets it.
    */
   readonly implicitTransactionBlock?: boolean | undefined;

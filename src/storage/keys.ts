@@ -17,7 +17,10 @@ export const SubDatabaseNames = Object.freeze({
   gin: 'gin',
   /** Unique constraints: [constraintId u32][0 + canonical key | 1 + SHA-256] → [storageId u32][rowId f64]. */
   unique: 'unique',
-  /** Engine metadata: format version, object id counter, writer lock, sweep flag. */
+  /**
+   * Engine metadata: format version, object id counter, catalog generation (bumped by every commit), writer lock,
+   * sweep flag.
+   */
   meta: 'meta',
 });
 

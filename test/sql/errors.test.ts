@@ -91,6 +91,13 @@ describe('types', () => {
     await expectErrorAt("SELECT 'nope'::regclass", '42P01', 'relation "nope" does not exist', "'nope'");
     await expectErrorAt('SELECT 1::dna2', '42846', 'cannot cast type integer to dna2', '::');
     await expectErrorAt("SELECT CASE WHEN true THEN 1 ELSE 'x'::text END", '42804', 'CASE types integer and text cannot be matched', "'x'");
+    // IN without a common type compares with each value on its own (PostgreSQL's transformAExprIn fallback):
+    // an untyped operand is read as the value's type, a missing operator is reported at IN (or NOT).
+    await expectErrorAt("SELECT 'a' IN (1, 'b'::text)", '22P02', 'invalid input syntax for type integer: "a"', "'a'");
+    await expectErrorAt("SELECT 'b' NOT IN ('b'::text, 2)", '22P02', 'invalid input syntax for type integer: "b"', "'b'");
+    const noOperator = { hint: 'No operator matches the given name and argument types. You might need to add explicit type casts.' };
+    await expectErrorAt("SELECT 1 IN (1, 'b'::text)", '42883', 'operator does not exist: integer = text', 'IN', noOperator);
+    await expectErrorAt("SELECT 'x'::text NOT IN ('x', 1)", '42883', 'operator does not exist: text <> integer', 'NOT', noOperator);
     await expectErrorAt('SELECT 1 UNION SELECT 1, 2', '42601', 'each UNION query must have the same number of columns', 'SELECT 1, 2');
     await expectErrorAt("SELECT * FROM t LIMIT 'x'::text", '42804', 'argument of LIMIT must be type bigint, not type text', "'x'");
     await expectErrorAt('SELECT * FROM t LIMIT id', '42P10', 'argument of LIMIT must not contain variables', 'id');

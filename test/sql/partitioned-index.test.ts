@@ -140,50 +140,53 @@ describe('searches through a partitioned index', () => {
   });
 });
 
-describe('atomicity', () => {
-  it('rolls the whole statement back when a partition\'s build fails: no partitioned index, no attached index', async () => {
-    const database = await openDatabase();
-    await database.exec('SET kmersearch.kmer_size = 8; CREATE TABLE t (id serial, seq dna2)');
-    // 300 equal values hash to one partition: the only one with a second block (256 rows a block), where the
-    // injected failure strikes; the partitions before it are built by then.
-    await database.exec(`INSERT INTO t (seq) SELECT 'ACGTTGCAACGTAAGG' FROM generate_series(1, 300); INSERT INTO t (seq) VALUES ('TTTTGGGGCCCCAAAA'), ('GATTACAGATTACA'), (NULL)`);
-    await database.query("SELECT kmersearch_partition_table('t', 4)", [], { onNotice: () => undefined });
-    const counts = (await textRows(database, 'SELECT (SELECT count(*) FROM t_0), (SELECT count(*) FROM t_1), (SELECT count(*) FROM t_2), (SELECT count(*) FROM t_3)'))[0]!.map(Number);
-    const failing = counts.findIndex((count) => count > 256);
-    expect(failing).toBeGreaterThan(0);
-    indexBuildTestHooks.current = { failAtBlock: 1 };
-    await expectError(database, 'CREATE INDEX t_idx ON t USING gin (seq kmersearch_dna2_gin_ops_int4)', {
+/**
+ * `t` in 4 partitions, one of them (`failing`, not the first) with a second block: 300 equal values hash to it (256
+ * rows a block), where an injected `failAtBlock: 1` strikes; the partitions before it are built by then.
+ */
+async function oneLargePartition(): Promise<{ database: KmerSearch; failing: number }> {
+  const database = await openDatabase();
+  await database.exec('SET kmersearch.kmer_size = 8; CREATE TABLE t (id serial, seq dna2)');
+  await database.exec(`INSERT INTO t (seq) SELECT 'ACGTTGCAACGTAAGG' FROM generate_series(1, 300); INSERT INTO t (seq) VALUES ('TTTTGGGGCCCCAAAA'), ('GATTACAGATTACA'), (NULL)`);
+  await database.query("SELECT kmersearch_partition_table('t', 4)", [], { onNotice: () => undefined });
+  const counts = (await textRows(database, 'SELECT (SELECT count(*) FROM t_0), (SELECT count(*) FROM t_1), (SELECT count(*) FROM t_2), (SELECT count(*) FROM t_3)'))[0]!.map(Number);
+  const failing = counts.findIndex((count) => count > 256);
+  expect(failing).toBeGreaterThan(0);
+  return { database, failing };
+}
+
+/** Runs `sql` with a build failure injected at the second block: it fails naming the large partition's index. */
+async function failsAtLargePartition(database: KmerSearch, sql: string, failing: number): Promise<void> {
+  indexBuildTestHooks.current = { failAtBlock: 1 };
+  try {
+    await expectError(database, sql, {
       code: 'XX001',
       message: `could not build index "t_${failing}_seq_idx": test hook: failure at block 1`,
       detail: 'injected',
       hint: 'none',
     });
+  } finally {
+    indexBuildTestHooks.current = undefined;
+  }
+}
+
+describe('atomicity', () => {
+  it('rolls the whole statement back when a partition\'s build fails: no partitioned index, no attached index', async () => {
+    const { database, failing } = await oneLargePartition();
+    await failsAtLargePartition(database, 'CREATE INDEX t_idx ON t USING gin (seq kmersearch_dna2_gin_ops_int4)', failing);
     expect(indexCatalog(database)).toEqual([]);
     expect(await textRows(database, 'SELECT count(*) FROM kmersearch_index_info')).toEqual([['0']]);
-    indexBuildTestHooks.current = undefined;
     await database.exec('CREATE INDEX t_idx ON t USING gin (seq kmersearch_dna2_gin_ops_int4)');
     expect(indexCatalog(database)).toEqual(['t_idx on t', ...[0, 1, 2, 3].map((remainder) => `t_${remainder}_seq_idx on t_${remainder}`)]);
   });
 
   it('rolls a REINDEX back whole when a partition\'s rebuild fails: every index as it was, usable', async () => {
-    const database = await openDatabase();
-    await database.exec('SET kmersearch.kmer_size = 8; CREATE TABLE t (id serial, seq dna2)');
-    await database.exec(`INSERT INTO t (seq) SELECT 'ACGTTGCAACGTAAGG' FROM generate_series(1, 300); INSERT INTO t (seq) VALUES ('TTTTGGGGCCCCAAAA'), ('GATTACAGATTACA'), (NULL)`);
-    await database.query("SELECT kmersearch_partition_table('t', 4)", [], { onNotice: () => undefined });
+    const { database, failing } = await oneLargePartition();
     await database.exec('CREATE INDEX t_idx ON t USING gin (seq kmersearch_dna2_gin_ops_int4)');
-    const counts = (await textRows(database, 'SELECT (SELECT count(*) FROM t_0), (SELECT count(*) FROM t_1), (SELECT count(*) FROM t_2), (SELECT count(*) FROM t_3)'))[0]!.map(Number);
-    const failing = counts.findIndex((count) => count > 256);
     const query = "SELECT id FROM t WHERE seq =% 'ACGTTGCAACGTAAGG' ORDER BY id";
     const before = await expectSameOnBothPaths(database, query, true);
     await database.exec('SET kmersearch.kmer_size = 6');
-    indexBuildTestHooks.current = { failAtBlock: 1 };
-    await expectError(database, 'REINDEX TABLE t', {
-      code: 'XX001',
-      message: `could not build index "t_${failing}_seq_idx": test hook: failure at block 1`,
-      detail: 'injected',
-      hint: 'none',
-    });
-    indexBuildTestHooks.current = undefined;
+    await failsAtLargePartition(database, 'REINDEX TABLE t', failing);
     // Nothing of the statement remains: the indexes still record k = 8 and answer with it.
     expect(await textRows(database, 'SELECT index_oid::regclass, kmer_size FROM kmersearch_index_info')).toEqual([['t_idx', '8']]);
     await database.exec('SET kmersearch.kmer_size = 8');

@@ -230,6 +230,14 @@ describe('types of set operations and VALUES (select_common_type)', () => {
     expect((await typed("SELECT DISTINCT 'a' UNION SELECT 'b'")).types).toEqual(['text']);
   });
 
+  it('compares an untyped IN operand with each value on its own when the list has no common type', async () => {
+    // PostgreSQL's transformAExprIn: an OR of `=` (NOT IN: an AND of `<>`), each operator resolved for its pair.
+    expect((await typed("SELECT '1' IN (1, '1'::text), '2' IN (1, '1'::text), '2' NOT IN (1, '1'::text), '1' NOT IN (1, '1'::text)")).rows).toEqual([
+      ['t', 'f', 't', 'f'],
+    ]);
+    expect((await typed("SELECT NULL IN (1, 'x'::text), '7' IN (NULL, 7, 'x'::text), '8' NOT IN (NULL, 7, 'x'::text)")).rows).toEqual([[null, 't', null]]);
+  });
+
   it('reports invalid literals at the literal and unmatched types at the later input', async () => {
     await expectError(db, "SELECT 1 UNION SELECT 'a'", { code: '22P02', message: 'invalid input syntax for type integer: "a"', position: 23 });
     await expectError(db, "SELECT 'a' UNION SELECT 1", { code: '22P02', message: 'invalid input syntax for type integer: "a"', position: 8 });

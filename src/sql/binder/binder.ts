@@ -158,7 +158,7 @@ export class Binder {
   coerce(expression: BoundExpression, target: SqlType, location: number): BoundExpression {
     const coerced = this.tryCoerce(expression, target, 'implicit', location);
     if (coerced === undefined) {
-      throw this.error('42846', `cannot cast type ${expression.type.formatName} to ${target.formatName}`, location);
+      throw this.error(SqlState.cannotCoerce, `cannot cast type ${expression.type.formatName} to ${target.formatName}`, location);
     }
     return coerced;
   }
@@ -167,7 +167,7 @@ export class Binder {
   converter(source: SqlType, target: SqlType, location: number): (value: SqlValue) => SqlValue {
     if (source.id === target.id && sameModifier(source, target)) return (value) => value;
     if (findCastPath(source, target, 'implicit') === undefined) {
-      throw this.error('42846', `cannot cast type ${source.formatName} to ${target.formatName}`, location);
+      throw this.error(SqlState.cannotCoerce, `cannot cast type ${source.formatName} to ${target.formatName}`, location);
     }
     const ioOptions = this.ioOptions;
     return (value) => castValue(value, source, target, 'implicit', ioOptions);

@@ -4,7 +4,7 @@
  * constructs (CASE, IN, BETWEEN, LIKE, IS …, subqueries) to bound nodes. Errors carry the position of the node
  * PostgreSQL points at.
  */
-import { SqlState } from '../../errors.js';
+import { KmerSearchError, SqlState } from '../../errors.js';
 import type * as ast from '../ast.js';
 import type { FunctionOperator, ScalarFunction } from '../functions/contract.js';
 import {
@@ -166,7 +166,7 @@ function bindTypeCast(binder: Binder, cast: ast.TypeCast, operand: BoundExpressi
   const literalLocation = cast.operand.location;
   const coerced = binder.tryCoerce(operand, target, 'explicit', literalLocation);
   if (coerced !== undefined) return coerced;
-  throw binder.error('42846', `cannot cast type ${operand.type.formatName} to ${target.formatName}`, cast.location);
+  throw binder.error(SqlState.cannotCoerce, `cannot cast type ${operand.type.formatName} to ${target.formatName}`, cast.location);
 }
 
 interface OperatorCandidate extends OverloadCandidate {
@@ -306,15 +306,36 @@ function bindLike(binder: Binder, like: ast.Like, state: ExpressionState): Bound
 function bindInList(binder: Binder, inList: ast.InList, state: ExpressionState): BoundExpression {
   const operand = bindExpression(binder, inList.operand, state);
   const values = inList.values.map((value) => bindExpression(binder, value, state));
-  // An all-unknown list compares as the operand's type (or text), as the common type PostgreSQL picks.
-  const operandType =
-    operand.type.id === 'unknown'
-      ? binder.commonType([operand, ...values].map((value, index) => ({ type: value.type, location: leftmostLocation((index === 0 ? inList.operand : inList.values[index - 1]) ?? inList) })), 'IN')
-      : operand.type;
+  let operandType = operand.type;
+  if (operand.type.id === 'unknown') {
+    // An untyped operand compares as the common type of the operand and the list (text when all are untyped).
+    try {
+      operandType = binder.commonType(
+        [operand, ...values].map((value, index) => ({ type: value.type, location: leftmostLocation((index === 0 ? inList.operand : inList.values[index - 1]) ?? inList) })),
+        'IN',
+      );
+    } catch (error) {
+      // Without one, PostgreSQL's transformAExprIn compares the operand with each value on its own: an OR of `=`
+      // (NOT IN: an AND of `<>`), each operator resolved for its pair, so `'a' IN (1, 'b'::text)` fails reading
+      // 'a' as an integer, and `'b' IN ('b'::text, 2::bigint)` … as a bigint.
+      if (!(error instanceof KmerSearchError) || (error.code !== SqlState.datatypeMismatch && error.code !== SqlState.cannotCoerce)) throw error;
+      const operator = inList.negated ? '<>' : '=';
+      const comparisons = values.map((value) => comparison(binder, operator, operand, value, inList.location));
+      return Object.freeze({ kind: inList.negated ? 'and' : 'or', type: boolType, arguments: Object.freeze(comparisons) });
+    }
+  }
   const typedOperand = binder.coerce(operand, operandType, inList.operand.location);
   const items = values.map((value, index) => {
     const location = inList.values[index]?.location ?? inList.location;
-    const operator = binder.at(location, () => resolveBinaryOperator('=', operandType, value.type, binder.ioOptions));
+    // PostgreSQL reports a missing operator at the IN (or NOT) keyword, and NOT IN's operator as `<>`.
+    const operator = binder.at(inList.location, () => {
+      try {
+        return resolveBinaryOperator('=', operandType, value.type, binder.ioOptions);
+      } catch (error) {
+        if (inList.negated) resolveBinaryOperator('<>', operandType, value.type, binder.ioOptions);
+        throw error;
+      }
+    });
     const convertOperand = binder.converter(operandType, operator.leftType, location);
     return Object.freeze({ value: binder.coerce(value, operator.rightType, location), convertOperand, equals: operator.evaluate });
   });

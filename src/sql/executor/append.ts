@@ -66,11 +66,13 @@ function appendsOf(node: PlanNode, found: AppendNode[]): AppendNode[] {
 /**
  * Least estimated work (estimatedSearchWork) of an Append's index searches for which they fan out: below it the
  * partitions are searched in turn in the calling thread, as with max_parallel_workers = 0. Measured with
- * `npx tsx bench/partition-fan-out.bench.ts` (20 Mbp of genomes in 4 partitions, one handle, 2 workers, 2 cores;
- * bench/RESULTS.md "SQL fan-out: cost rule"): the fan-out cost 0.2–0.3 ms more per query up to 500 bases
- * (work ≈ 2,000), broke even at 2,000–2,500 bases (work ≈ 8,000–10,000) and gained 1.1–1.4× from 3 kbp on.
+ * `npx tsx bench/partition-fan-out.bench.ts` (20 Mbp of genomes in 4 partitions, one handle, 2 or 8 workers, 2
+ * cores; bench/RESULTS.md "SQL fan-out: cost rule" and "… with the workers' page caches"): with a page cache on
+ * each worker thread the fan-out cost 0.2–0.4 ms more per query for reads (work ≈ 900), broke even at 1,000 bases
+ * (work ≈ 4,000) and gained 1.07–1.13× at 1,500 bases (work ≈ 6,000), 1.1–1.3× at 2,000, 1.5× at 10 kbp. The rule
+ * ignores the machine's load, so the threshold sits above the break-even, where a loaded machine loses least.
  */
-export const fanOutMinimumWork = 10_000;
+export const fanOutMinimumWork = 6_000;
 
 /**
  * Tests lower the break-even to fan out on small tables (undefined: fanOutMinimumWork), make the claimed-search
@@ -192,6 +194,9 @@ async function searchFannedOut(runtime: Runtime, searches: readonly PlannedSearc
         keyLists,
         claims: claims.buffer,
         participant: callingThread + 1 + task,
+        // Each pool thread keeps its own cache of the handle's size, as the calling thread does: a fanned-out
+        // statement reads the pages of the partitions it claims again and again over a workload.
+        pageCacheBytes: runtime.indexes.pageCacheBytes,
         testHooks: appendTestHooks.current?.claimedSearch,
       };
       const reply = (pool as WorkerPool).run<ClaimedSearchResult>({ kind: 'search-claimed', input }, { signal: abort.signal });

@@ -1,6 +1,6 @@
 /**
- * Statement kind → executor. Statements of later issues answer 0A000 `… is not supported yet` from one table,
- * so adding one is a new executor file and one line here.
+ * Statement kind → executor. Transaction control (BEGIN, COMMIT, ROLLBACK, savepoints) never reaches here: the
+ * connection runs it. Statements the dialect does not have are refused by the parser (0A000 or 42601).
  */
 import { KmerSearchError, SqlState } from '../../errors.js';
 import type * as ast from '../ast.js';
@@ -14,13 +14,7 @@ import { executeDelete, executeInsert, executeUpdate } from './modify.js';
 import { executeQuery } from './select.js';
 import { executeReset, executeSet, executeShow, executeVacuum } from './utility.js';
 
-const notSupportedYet: Readonly<Partial<Record<ast.Statement['kind'], string>>> = {};
-
 export async function executeStatement(context: StatementContext, statement: ast.Statement): Promise<StatementOutcome> {
-  const missing = notSupportedYet[statement.kind];
-  if (missing !== undefined) {
-    throw context.binder.error(SqlState.featureNotSupported, `${missing} is not supported yet`, statement.location);
-  }
   switch (statement.kind) {
     case 'select':
     case 'values':

@@ -25,7 +25,7 @@ export class IndexWorkspace {
   /** `pageCacheBytes`: index pages kept in memory across searches (OpenOptions.indexCacheSize). */
   constructor(
     readonly database: IndexDatabase,
-    private readonly pageCacheBytes: number,
+    readonly pageCacheBytes: number,
   ) {}
 
   /** The handle's searcher; its page cache is allocated here, on the first index scan. */

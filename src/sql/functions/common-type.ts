@@ -6,7 +6,6 @@
 import { KmerSearchError, SqlState } from '../../errors.js';
 import { type SqlType, canCast, sqlTypes } from '../types.js';
 
-const CANNOT_COERCE = '42846';
 
 function withPosition(error: KmerSearchError, position: number | undefined): KmerSearchError {
   return position === undefined ? error : error.withPosition(position);
@@ -68,7 +67,7 @@ export function resolveCommonType(
     if (!canCast(type, common, 'implicit')) {
       throw withPosition(
         new KmerSearchError(
-          CANNOT_COERCE,
+          SqlState.cannotCoerce,
           `${construct} could not convert type ${type.formatName} to ${common.formatName}`,
         ),
         positions?.[index],

@@ -37,7 +37,6 @@ export interface CastPath {
   readonly context: CastContext;
 }
 
-const CANNOT_COERCE = '42846';
 
 const contextRank: Readonly<Record<CastContext, number>> = { implicit: 0, assignment: 1, explicit: 2 };
 
@@ -230,7 +229,7 @@ export function canCast(source: SqlType, target: SqlType, context: CastContext):
 
 /** 42846 `cannot cast type integer to boolean`-style error of an impossible cast. */
 export function cannotCastError(source: SqlType, target: SqlType): KmerSearchError {
-  return new KmerSearchError(CANNOT_COERCE, `cannot cast type ${source.formatName} to ${target.formatName}`);
+  return new KmerSearchError(SqlState.cannotCoerce, `cannot cast type ${source.formatName} to ${target.formatName}`);
 }
 
 export const REWRITE_OR_CAST_HINT = 'You will need to rewrite or cast the expression.';
