@@ -891,3 +891,27 @@ function freezeArray(array: readonly unknown[]): readonly unknown[] {
   for (const item of array) if (Array.isArray(item)) freezeArray(item);
   return Object.freeze(array);
 }
+
+/**
+ * The expression with every column reference replaced by `replace(reference)`. Nodes without a replaced reference
+ * below them are kept as they are (the binder finds folded constants by node identity).
+ */
+export function mapColumnReferences(expression: Expression, replace: (reference: ColumnReference) => Expression): Expression {
+  const visit = (node: unknown): unknown => {
+    if (Array.isArray(node)) {
+      const mapped = node.map(visit);
+      return mapped.every((item, index) => item === node[index]) ? node : Object.freeze(mapped);
+    }
+    if (typeof node !== 'object' || node === null || !('kind' in node)) return node;
+    if (node.kind === 'columnReference') return replace(node as ColumnReference);
+    let changed = false;
+    const copy: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(node)) {
+      const mapped = visit(value);
+      if (mapped !== value) changed = true;
+      copy[key] = mapped;
+    }
+    return changed ? Object.freeze(copy) : node;
+  };
+  return visit(expression) as Expression;
+}

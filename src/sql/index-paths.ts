@@ -26,6 +26,7 @@
 import type * as ast from './ast.js';
 import type { BoundColumn, BoundExpression, BoundTableSource } from './binder/bound.js';
 import { childrenOf, mapChildren } from './binder/walk.js';
+import { type Conjunct, conjunctsOf, filterOfConjuncts } from './conjuncts.js';
 import { analysisDifference, isKmersearchIndex, recordedSettingsOf, settingDifferences } from './kmersearch-index.js';
 import type { BitmapHeapScanNode, IndexCondition, PlanFilter, PlanNode, SeqScanNode } from './plan.js';
 import type { Settings } from '../settings/index.js';
@@ -53,36 +54,6 @@ export const sequentialPlanning: PlanningContext = Object.freeze({
   excludingAnalysisId: () => undefined,
   settings: undefined,
 });
-
-interface Conjunct {
-  readonly condition: BoundExpression;
-  readonly syntax: ast.Expression | undefined;
-}
-
-/** The top-level AND conjuncts of a filter, the bound and the written form side by side. */
-function conjunctsOf(condition: BoundExpression, syntax: ast.Expression | undefined): Conjunct[] {
-  // BETWEEN binds to an AND of comparisons but is one conjunct as written: split only where both trees agree.
-  if (condition.kind === 'and' && syntax?.kind === 'and' && syntax.arguments.length === condition.arguments.length) {
-    return condition.arguments.flatMap((argument, index) => conjunctsOf(argument, syntax.arguments[index]));
-  }
-  return [{ condition, syntax }];
-}
-
-/** The conjuncts as one filter again (a single conjunct stands alone, as PostgreSQL's qual lists print). */
-function filterOfConjuncts(conjuncts: readonly Conjunct[]): PlanFilter | undefined {
-  if (conjuncts.length === 0) return undefined;
-  if (conjuncts.length === 1) return conjuncts[0] as Conjunct;
-  const syntaxes = conjuncts.map((conjunct) => conjunct.syntax);
-  const syntax = syntaxes.every((part): part is ast.Expression => part !== undefined)
-    ? Object.freeze({ kind: 'and' as const, arguments: Object.freeze(syntaxes), location: -1 })
-    : undefined;
-  const condition: BoundExpression = Object.freeze({
-    kind: 'and',
-    type: sqlTypes.bool,
-    arguments: Object.freeze(conjuncts.map((conjunct) => conjunct.condition)),
-  });
-  return Object.freeze({ condition, syntax });
-}
 
 /** True when an expression gives the same value for every row of the scan (and may be evaluated once). */
 function isRowIndependent(expression: BoundExpression): boolean {

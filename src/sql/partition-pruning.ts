@@ -16,7 +16,12 @@
  * DNA4 and other types (the binder rejects `dna2 = dna4`), and only comparisons of a constant of the key's own type
  * prune; a DNA4 value with degenerate bases is compared and hashed as its bytes, never expanded. Parameters are
  * folded into constants by the binder, so `key = $1` prunes like PostgreSQL's custom plan of a prepared statement.
- * Conditions reach here only for a scan of the partitioned table alone: a table inside a join is not pruned.
+ *
+ * `condition` is the scan's own restriction, wherever the table is read: the WHERE clause of a query on the table
+ * alone, or, in a join or a subquery, the conditions the planner places on the table's scan as PostgreSQL does
+ * (join-restrictions.ts, subquery-pushdown.ts: reduced outer joins, ON conditions on the nullable side, conditions
+ * pushed into subqueries). Join conditions between two tables never arrive here: PostgreSQL prunes by them only
+ * at run time, which is not done.
  */
 import type { DnaValue } from '../dna/index.js';
 import { partitionRemainder, type PartitionScheme } from '../partition/index.js';

@@ -126,10 +126,16 @@ export interface ValuesScanNode {
   readonly filter: PlanFilter | undefined;
 }
 
-/** One empty row (SELECT without FROM); a filter here is PostgreSQL's One-Time Filter. */
+/**
+ * One empty row (SELECT without FROM); a filter here is PostgreSQL's One-Time Filter. With `empty` it stands for
+ * PostgreSQL's dummy relation instead: a FROM item or join that a condition rules out whole (every partition
+ * pruned, a condition folded to FALSE), which returns no row and prints as `Result` / `One-Time Filter: false`.
+ */
 export interface ResultNode {
   readonly kind: 'result';
   readonly filter: PlanFilter | undefined;
+  /** For a dummy relation: the range entries of the plan it replaces (EXPLAIN's prefixing counts them). */
+  readonly empty?: { readonly rangeEntries: number } | undefined;
 }
 
 export interface NestedLoopNode {
@@ -199,4 +205,44 @@ export interface SetOperationNode {
   readonly left: PlanNode;
   readonly right: PlanNode;
   readonly types: readonly SqlType[];
+}
+
+/** Range entries a plan reads (PostgreSQL prefixes column names with their relation when there are several). */
+export function rangeEntryCount(node: PlanNode): number {
+  switch (node.kind) {
+    case 'seqScan':
+    case 'bitmapHeapScan':
+    case 'functionScan':
+    case 'valuesScan':
+      return 1;
+    case 'append':
+      // The parent's range entry and one per partition: PostgreSQL then prefixes sort and group keys.
+      return 1 + node.children.length;
+    case 'subqueryScan':
+      return 1 + rangeEntryCount(node.input);
+    case 'result':
+      return node.empty?.rangeEntries ?? 0;
+    case 'nestedLoop':
+      return rangeEntryCount(node.outer) + rangeEntryCount(node.inner);
+    case 'setOperation':
+      return rangeEntryCount(node.left) + rangeEntryCount(node.right);
+    default:
+      return rangeEntryCount(node.input);
+  }
+}
+
+/** True for a plan that returns no row whatever the data: an Append left without partitions, a dummy Result. */
+export function isEmptyPlan(node: PlanNode): boolean {
+  switch (node.kind) {
+    case 'append':
+      return node.children.length === 0;
+    case 'result':
+      return node.empty !== undefined;
+    case 'project':
+    case 'projectSet':
+      // PostgreSQL's is_dummy_rel looks through projections only.
+      return isEmptyPlan(node.input);
+    default:
+      return false;
+  }
 }

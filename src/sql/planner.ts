@@ -1,7 +1,10 @@
 /**
  * The planner: bound queries to plan trees. There is no cost model — the shape follows the query: FROM items
- * joined by nested loops in the written order, WHERE attached to the scan (or to the top join), then aggregation,
- * projection, DISTINCT, sort and limit.
+ * joined by nested loops in the written order, then aggregation, projection, DISTINCT, sort and limit. WHERE goes
+ * to the scan of a single FROM item; with joins each condition goes where PostgreSQL evaluates it
+ * (join-restrictions.ts: a condition on one item alone to its scan, outer joins permitting, the others to the
+ * lowest join that has their columns), and conditions on a subquery in FROM go into it where they may
+ * (subquery-pushdown.ts). So a partitioned table is pruned by its own conditions wherever it is read.
  *
  * Access paths are chosen in one place, `planTableAccess`: a table is read by a sequential scan that evaluates
  * the filter (`seq =% 'ACGT'` calls the catalog's match function per row), or through a kmersearch GIN index when
@@ -16,12 +19,16 @@ import type {
   BoundQuery,
   BoundSelect,
   BoundSetOperation,
+  BoundSubquerySource,
   BoundTableSource,
   BoundValues,
   OutputColumn,
 } from './binder/bound.js';
 import { type PlanningContext, columnsRead, planKmersearchAccess, rewriteScores } from './index-paths.js';
-import type { AppendNode, BitmapHeapScanNode, PlanFilter, PlanNode, SeqScanNode } from './plan.js';
+import { type Conjunct, filterConjuncts, filterOfConjuncts, foldsToFalse } from './conjuncts.js';
+import { type PlacedFrom, placeRestrictions } from './join-restrictions.js';
+import { type AppendNode, type BitmapHeapScanNode, type PlanFilter, type PlanNode, type SeqScanNode, isEmptyPlan, rangeEntryCount } from './plan.js';
+import { pushIntoSubquery } from './subquery-pushdown.js';
 import { partitionSchemeOf } from '../partition/index.js';
 import type { TableRecord } from '../storage/index.js';
 import { prunedRemainders } from './partition-pruning.js';
@@ -142,26 +149,74 @@ function planSortAndLimit(input: PlanNode, query: BoundQuery): PlanNode {
   return node;
 }
 
-/** A FROM tree; `where` goes to the single source, or to the top join when there are several. */
+/**
+ * A FROM tree. A single table reads the whole WHERE clause; a subquery takes the conditions it may
+ * (subquery-pushdown.ts); in a tree with joins each condition goes where PostgreSQL evaluates it
+ * (join-restrictions.ts), so that a FROM item's own conditions restrict — and prune — its scan.
+ */
 function planFrom(item: BoundFromItem, where: PlanFilter | undefined, planning: PlanningContext): PlanNode {
   switch (item.kind) {
     case 'table':
       return planTableAccess(item, where, false, planning);
     case 'function':
       return Object.freeze({ kind: 'functionScan', source: item, filter: where });
-    case 'subquery':
-      return Object.freeze({ kind: 'subqueryScan', name: item.name, input: planQuery(item.query, planning), width: item.width, filter: where });
+    case 'subquery': {
+      const conjuncts = filterConjuncts(where);
+      const scan = planSubqueryScan(item, conjuncts, planning);
+      // A condition folded to FALSE or NULL makes the subquery's relation a dummy one (relation_excluded_by_constraints).
+      return conjuncts.some((conjunct) => foldsToFalse(conjunct.condition)) ? emptyRelation(scan) : scan;
+    }
     case 'join':
-      return Object.freeze({
+      return planPlaced(placeRestrictions(item, filterConjuncts(where)), planning);
+  }
+}
+
+/** PostgreSQL's dummy relation in place of `replaced`: no row, `Result` / `One-Time Filter: false`. */
+function emptyRelation(replaced: PlanNode): PlanNode {
+  return Object.freeze({ kind: 'result', filter: undefined, empty: Object.freeze({ rangeEntries: rangeEntryCount(replaced) }) });
+}
+
+/** A subquery in FROM with the restrictions it takes pushed in and the others on its scan. */
+function planSubqueryScan(item: BoundSubquerySource, restrictions: readonly Conjunct[], planning: PlanningContext): PlanNode {
+  const pushed = pushIntoSubquery(item.query, restrictions);
+  const input = planQuery(pushed.query, planning);
+  const scan: PlanNode = Object.freeze({ kind: 'subqueryScan', name: item.name, input, width: item.width, filter: filterOfConjuncts(pushed.remaining) });
+  // A subquery whose rows are all ruled out is a dummy relation itself (set_subquery_pathlist).
+  return isEmptyPlan(input) ? emptyRelation(scan) : scan;
+}
+
+function planPlaced(placed: PlacedFrom, planning: PlanningContext): PlanNode {
+  switch (placed.kind) {
+    case 'leaf': {
+      const item = placed.item;
+      const filter = filterOfConjuncts(placed.restrictions);
+      if (item.kind === 'table') return planTableAccess(item, filter, false, planning);
+      if (item.kind === 'function') return Object.freeze({ kind: 'functionScan', source: item, filter });
+      return planSubqueryScan(item, placed.restrictions, planning);
+    }
+    case 'empty':
+      return emptyRelation(planPlaced(placed.replaced, planning));
+    case 'join': {
+      const join = placed.join;
+      const outer = planPlaced(placed.left, planning);
+      const inner = planPlaced(placed.right, planning);
+      const node: PlanNode = Object.freeze({
         kind: 'nestedLoop',
-        joinType: item.joinType,
-        outer: planFrom(item.left, undefined, planning),
-        inner: planFrom(item.right, undefined, planning),
-        outerWidth: item.left.width,
-        innerWidth: item.right.width,
-        joinCondition: filterOf(item.condition, item.conditionSyntax),
-        filter: where,
+        joinType: placed.joinType,
+        outer,
+        inner,
+        outerWidth: join.left.width,
+        innerWidth: join.right.width,
+        joinCondition: filterOfConjuncts(placed.joinConditions),
+        filter: filterOfConjuncts(placed.filters),
       });
+      // populate_joinrel_with_paths: a join is empty when a side it keeps every row of is.
+      const outerEmpty = isEmptyPlan(outer);
+      const innerEmpty = isEmptyPlan(inner);
+      const empty =
+        placed.joinType === 'left' ? outerEmpty : placed.joinType === 'right' ? innerEmpty : placed.joinType === 'full' ? outerEmpty && innerEmpty : outerEmpty || innerEmpty;
+      return empty ? emptyRelation(node) : node;
+    }
   }
 }
 

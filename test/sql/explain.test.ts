@@ -68,6 +68,32 @@ describe('EXPLAIN', () => {
     expect(await plan('EXPLAIN SELECT id FROM t UNION ALL SELECT id FROM u')).toEqual(['Append', '  ->  Seq Scan on t', '  ->  Seq Scan on u']);
   });
 
+  it('puts a condition on one table on its scan and the others on the lowest join that has their columns', async () => {
+    await db.exec('CREATE TABLE v (id int, w int)');
+    expect(await plan("EXPLAIN SELECT t.id FROM t, u, v WHERE t.id = u.id AND u.v > 1 AND t.name = 'a' AND v.w = u.v")).toEqual([
+      'Nested Loop',
+      '  Join Filter: (v.w = u.v)',
+      '  ->  Nested Loop',
+      '        Join Filter: (t.id = u.id)',
+      '        ->  Seq Scan on t',
+      "              Filter: (name = 'a'::text)",
+      '        ->  Seq Scan on u',
+      '              Filter: (v > 1)',
+      '  ->  Seq Scan on v',
+    ]);
+    // Above an outer join a WHERE condition on its nullable side stays a Filter of the join (unless it rejects NULLs).
+    expect(await plan('EXPLAIN SELECT t.id FROM t LEFT JOIN u ON t.id = u.id AND u.v > 1 WHERE u.v IS NULL AND t.id > 0')).toEqual([
+      'Nested Loop Left Join',
+      '  Join Filter: (t.id = u.id)',
+      '  Filter: (u.v IS NULL)',
+      '  ->  Seq Scan on t',
+      '        Filter: (id > 0)',
+      '  ->  Seq Scan on u',
+      '        Filter: (v > 1)',
+    ]);
+    expect(await plan('EXPLAIN SELECT t.id FROM t JOIN u ON t.id = u.id WHERE false')).toEqual(['Result', '  One-Time Filter: false']);
+  });
+
   it('explains data-changing statements without running them', async () => {
     expect(await plan("EXPLAIN INSERT INTO t VALUES (1, 'a', 'ACGT')")).toEqual(['Insert on t', '  ->  Result']);
     expect(await plan('EXPLAIN UPDATE t SET id = 2 WHERE id = 1')).toEqual(['Update on t', '  ->  Seq Scan on t', '        Filter: (id = 1)']);

@@ -152,6 +152,29 @@ describe('answers and counters of an index scan', () => {
     expect((await db.query("SELECT id FROM t WHERE seq =% 'ACGTTGCAAGCT'")).rows).toEqual([{ id: 41 }]);
   });
 
+  it('answers a table\'s own =% condition in a join or a subquery through its index, with the sequential answers', async () => {
+    const db = await indexedTable();
+    await db.exec('CREATE TABLE u (id int, v int); INSERT INTO u SELECT i, i * 10 FROM generate_series(1, 20) AS i');
+    for (const sql of [
+      "SELECT t.id, u.v, kmersearch_matchscore(t.seq, 'ACGTTGCA') FROM t JOIN u ON t.id = u.id WHERE t.seq =% 'ACGTTGCA' ORDER BY t.id",
+      "SELECT u.id, t.id FROM u LEFT JOIN t ON t.id = u.id AND t.seq =% 'GCAAGCTACG' ORDER BY u.id",
+      "SELECT s.id FROM (SELECT id, seq FROM t) s WHERE s.seq =% 'TTGCAAGC' ORDER BY s.id",
+    ]) {
+      await expectSameOnBothPaths(db, sql, true);
+    }
+    // WHERE on the nullable side keeps the NULL-extended rows: IS NULL stays above the join, no index there.
+    await expectSameOnBothPaths(db, "SELECT u.id FROM u LEFT JOIN t ON t.id = u.id AND u.v > 50 WHERE t.seq =% 'ACGTTGCA' OR t.id IS NULL ORDER BY u.id", false);
+    expect(await explain(db, "SELECT t.id FROM u JOIN t ON t.id = u.id WHERE t.seq =% 'ACGTTGCA'")).toEqual([
+      'Nested Loop',
+      '  Join Filter: (t.id = u.id)',
+      '  ->  Seq Scan on u',
+      '  ->  Bitmap Heap Scan on t',
+      "        Recheck Cond: (seq =% 'ACGTTGCA'::text)",
+      '        ->  Bitmap Index Scan on t_seq_idx',
+      "              Index Cond: (seq =% 'ACGTTGCA'::text)",
+    ]);
+  });
+
   it('an invalid query text fails exactly as on the sequential path (or not at all when no row reaches =%)', async () => {
     const db = await indexedTable();
     for (const query of ['ACG', 'ACGTX', 'ACGTÄ']) {

@@ -11,12 +11,12 @@
  * under it (`Workers Planned: 2`); one whose partitions are searched in turn in the calling thread prints as before.
  */
 import { SqlState } from '../../errors.js';
-import type * as ast from '../ast.js';
+import * as ast from '../ast.js';
 import type { BoundQuery, BoundSortKey } from '../binder/bound.js';
 import { bindDelete, bindInsert, bindUpdate } from '../binder/modify.js';
 import { bindQuery } from '../binder/query.js';
 import { deparseExpression } from '../deparse.js';
-import type { AppendNode, BitmapHeapScanNode, PlanFilter, PlanNode, SeqScanNode } from '../plan.js';
+import { type AppendNode, type BitmapHeapScanNode, type PlanFilter, type PlanNode, type SeqScanNode, rangeEntryCount } from '../plan.js';
 import { type PlanningContext, planQuery, planTableAccess } from '../planner.js';
 import { sqlTypes } from '../types.js';
 import { fannedOutAppends } from './append.js';
@@ -67,55 +67,14 @@ function checkOptions(context: StatementContext, options: readonly ast.GenericOp
   }
 }
 
-/** Range entries a plan reads (PostgreSQL prefixes column names with their relation when there are several). */
-function relationCount(node: PlanNode): number {
-  switch (node.kind) {
-    case 'seqScan':
-    case 'bitmapHeapScan':
-    case 'functionScan':
-    case 'valuesScan':
-      return 1;
-    case 'append':
-      // The parent's range entry and one per partition: PostgreSQL then prefixes sort and group keys.
-      return 1 + node.children.length;
-    case 'subqueryScan':
-      return 1 + relationCount(node.input);
-    case 'result':
-      return 0;
-    case 'nestedLoop':
-      return relationCount(node.outer) + relationCount(node.inner);
-    case 'setOperation':
-      return relationCount(node.left) + relationCount(node.right);
-    default:
-      return relationCount(node.input);
-  }
-}
-
-/**
- * The expression with every column reference written as `relation.column` (ruleutils' prefixed form). Nodes
- * without a column below them are kept as they are, so the folded constants are still found by identity.
- */
-function qualifyColumns(node: unknown, relations: ReadonlyMap<ast.ColumnReference, string>): unknown {
-  if (Array.isArray(node)) {
-    const mapped = node.map((item) => qualifyColumns(item, relations));
-    return mapped.every((item, index) => item === node[index]) ? node : Object.freeze(mapped);
-  }
-  if (typeof node !== 'object' || node === null || !('kind' in node)) return node;
-  if (node.kind === 'columnReference') {
-    const reference = node as ast.ColumnReference;
+/** The expression with every column reference written as `relation.column` (ruleutils' prefixed form). */
+function qualifyColumns(expression: ast.Expression, relations: ReadonlyMap<ast.ColumnReference, string>): ast.Expression {
+  return ast.mapColumnReferences(expression, (reference) => {
     const relation = relations.get(reference);
     const column = reference.names[reference.names.length - 1];
-    if (relation === undefined || relation === '' || column === undefined) return node;
+    if (relation === undefined || relation === '' || column === undefined) return reference;
     return Object.freeze({ ...reference, names: Object.freeze([relation, column]) });
-  }
-  let changed = false;
-  const copy: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) {
-    const mapped = qualifyColumns(value, relations);
-    if (mapped !== value) changed = true;
-    copy[key] = mapped;
-  }
-  return changed ? Object.freeze(copy) : node;
+  });
 }
 
 /** A relation and its range-entry name, which ExplainTargetRel prints only when it differs from the relation's. */
@@ -135,7 +94,7 @@ class PlanWriter {
 
   /** Writes the plan of a whole query (SELECT, VALUES, set operations: the statements whose Appends fan out). */
   root(node: PlanNode): void {
-    this.qualify = relationCount(node) > 1;
+    this.qualify = rangeEntryCount(node) > 1;
     this.fannedOut = fannedOutAppends(node, this.context.settings.maxParallelWorkers);
     this.write(node);
   }
@@ -143,7 +102,7 @@ class PlanWriter {
   private deparse(syntax: ast.Expression | undefined): string {
     if (syntax === undefined) return '?';
     const binder = this.context.binder;
-    const expression = this.qualify ? (qualifyColumns(syntax, binder.columnRelations) as ast.Expression) : syntax;
+    const expression = this.qualify ? qualifyColumns(syntax, binder.columnRelations) : syntax;
     return deparseExpression(expression, { constantOf: (node) => binder.deparsedConstant(node), qualifyColumns: this.qualify });
   }
 
@@ -179,6 +138,20 @@ class PlanWriter {
     const filter = (label: string, value: PlanFilter | undefined): void => {
       if (value !== undefined) property(label, this.deparse(value.syntax));
     };
+    // A scan's own conditions are printed without prefixes (show_scan_qual prefixes only a Subquery Scan's, or
+    // in VERBOSE), also under a join.
+    const qualify = this.qualify;
+    if (node.kind === 'seqScan' || node.kind === 'bitmapHeapScan' || node.kind === 'functionScan' || node.kind === 'valuesScan') this.qualify = false;
+    this.writeProperties(node, propertyIndent, property, filter);
+    this.qualify = qualify;
+  }
+
+  private writeProperties(
+    node: Exclude<PlanNode, { kind: 'project' }>,
+    propertyIndent: number,
+    property: (label: string, text: string) => void,
+    filter: (label: string, value: PlanFilter | undefined) => void,
+  ): void {
     switch (node.kind) {
       case 'seqScan':
         filter('Filter', node.filter);
@@ -199,11 +172,7 @@ class PlanWriter {
         // partitions' index searches run on them, so the Append says it.
         const workers = this.fannedOut.get(node);
         if (workers !== undefined) property('Workers Planned', String(workers));
-        // Scan conditions are printed without prefixes (show_scan_qual prefixes only in VERBOSE).
-        const qualify = this.qualify;
-        this.qualify = false;
         for (const child of node.children) this.write(child, propertyIndent);
-        this.qualify = qualify;
         break;
       }
       case 'functionScan':
@@ -215,7 +184,9 @@ class PlanWriter {
         this.write(node.input, propertyIndent);
         break;
       case 'result':
-        filter('One-Time Filter', node.filter);
+        // A dummy relation prints as PostgreSQL's Result over a childless Append.
+        if (node.empty !== undefined) property('One-Time Filter', 'false');
+        else filter('One-Time Filter', node.filter);
         break;
       case 'nestedLoop':
         filter('Join Filter', node.joinCondition);
@@ -304,7 +275,7 @@ class PlanWriter {
 
   /** `Insert on t` / `Update on t` / `Delete on t` over the plan that feeds it. */
   modification(verb: string, tableName: string, alias: string | undefined, input: PlanNode): void {
-    this.qualify = relationCount(input) > 1;
+    this.qualify = rangeEntryCount(input) > 1;
     this.modifying = true;
     this.lines.push(`${verb} on ${tableName}${alias === undefined ? '' : ` ${alias}`}`);
     // PostgreSQL lists the partitions a modification of a partitioned table writes to (those left after pruning).

@@ -104,6 +104,8 @@ export class PlanCompiler {
         };
       }
       case 'result': {
+        // A dummy relation (node.empty) returns no row.
+        if (node.empty !== undefined) return function* () {};
         const filter = node.filter === undefined ? undefined : this.expression(node.filter.condition);
         return function* (environment) {
           if (filter === undefined || filter([], environment) === true) yield [[]];
