@@ -362,9 +362,12 @@ function formatConstant(constant: DeparsedConstant): string {
       return /^[0-9]+$/.test(text) && BigInt(text) <= int4Range.max ? text : `${quoteLiteral(text)}::integer`;
     case 'numeric':
       return /^[0-9]/.test(text) && /[.eE]/.test(text) ? text : `${quoteLiteral(text)}::numeric`;
-    case 'boolean':
-      if (text === 'true' || text === 'false') return text;
+    case 'boolean': {
+      // The binder gives a boolean constant's output text (`t`, `f`); ruleutils prints true and false.
+      const normalised = normaliseConstantText(text, 'boolean');
+      if (normalised === 'true' || normalised === 'false') return normalised;
       return `${quoteLiteral(text)}::boolean`;
+    }
     case undefined:
       return quoteLiteral(text);
     default:

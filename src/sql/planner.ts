@@ -158,8 +158,10 @@ function planFrom(item: BoundFromItem, where: PlanFilter | undefined, planning: 
   switch (item.kind) {
     case 'table':
       return planTableAccess(item, where, false, planning);
-    case 'function':
-      return Object.freeze({ kind: 'functionScan', source: item, filter: where });
+    case 'function': {
+      const scan: PlanNode = Object.freeze({ kind: 'functionScan', source: item, filter: where });
+      return filterConjuncts(where).some((conjunct) => foldsToFalse(conjunct.condition)) ? emptyRelation(scan) : scan;
+    }
     case 'subquery': {
       const conjuncts = filterConjuncts(where);
       const scan = planSubqueryScan(item, conjuncts, planning);
@@ -231,6 +233,13 @@ export function planTableAccess(
   withRowIds: boolean,
   planning: PlanningContext,
 ): PlanNode {
+  const access = planTableRead(source, filter, withRowIds, planning);
+  // A condition folded to FALSE or NULL makes the table a dummy relation, partitioned or not and whatever
+  // enable_partition_pruning says (relation_excluded_by_constraints checks it before anything else).
+  return filterConjuncts(filter).some((conjunct) => foldsToFalse(conjunct.condition)) ? emptyRelation(access) : access;
+}
+
+function planTableRead(source: BoundTableSource, filter: PlanFilter | undefined, withRowIds: boolean, planning: PlanningContext): PlanNode {
   const scheme = partitionSchemeOf(source.table);
   if (scheme === undefined) return planKmersearchAccess(source, filter, withRowIds, planning);
   const partitions = planning.partitionsOf(source.table);

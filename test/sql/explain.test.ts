@@ -94,6 +94,20 @@ describe('EXPLAIN', () => {
     expect(await plan('EXPLAIN SELECT t.id FROM t JOIN u ON t.id = u.id WHERE false')).toEqual(['Result', '  One-Time Filter: false']);
   });
 
+  it('shows a scan whose condition folds to FALSE or NULL as PostgreSQL\'s dummy relation, and reads nothing', async () => {
+    const none = ['Result', '  One-Time Filter: false'];
+    expect(await plan('EXPLAIN SELECT * FROM t WHERE false')).toEqual(none);
+    expect(await plan('EXPLAIN SELECT id FROM t WHERE id = 1 AND seq = NULL')).toEqual(none);
+    expect(await plan('EXPLAIN SELECT * FROM generate_series(1, 3) AS g WHERE NULL::boolean')).toEqual(none);
+    expect(await plan('EXPLAIN DELETE FROM t WHERE false')).toEqual(['Delete on t', '  ->  Result', '        One-Time Filter: false']);
+    expect(await plan('EXPLAIN SELECT * FROM t WHERE id = 1 OR false')).toEqual(['Seq Scan on t', '  Filter: ((id = 1) OR false)']);
+    await db.exec("INSERT INTO t VALUES (1, 'a', 'ACGT')");
+    expect((await db.query('SELECT * FROM t WHERE id = 1 AND false')).rows).toEqual([]);
+    expect((await db.query('UPDATE t SET id = 2 WHERE seq = NULL')).affectedRows).toBe(0);
+    expect((await db.query('DELETE FROM t WHERE false')).affectedRows).toBe(0);
+    expect((await db.query('SELECT id FROM t')).rows).toEqual([{ id: 1 }]);
+  });
+
   it('explains data-changing statements without running them', async () => {
     expect(await plan("EXPLAIN INSERT INTO t VALUES (1, 'a', 'ACGT')")).toEqual(['Insert on t', '  ->  Result']);
     expect(await plan('EXPLAIN UPDATE t SET id = 2 WHERE id = 1')).toEqual(['Update on t', '  ->  Seq Scan on t', '        Filter: (id = 1)']);
