@@ -241,6 +241,8 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   }),
   fc.tuple(fc.nat(), vocabularyToken).map(([at, token]): Mutation => (tokens) => tokens.map((old, index) => (index === at % Math.max(tokens.length, 1) ? token : old))),
   fc.tuple(fc.nat(), fc.nat()).map(([from, to]): Mutation => (tokens) => {
+    // (A list an earlier mutation emptied has nothing to swap: swapping would put undefined into it.)
+    if (tokens.length === 0) return tokens;
     const copy = [...tokens];
     const left = from % Math.max(copy.length, 1);
     const right = to % Math.max(copy.length, 1);
