@@ -70,8 +70,14 @@ describe('parallel CREATE INDEX', () => {
     }
     // One worker, and none (the calling thread), give the same index.
     run.mockClear();
-    await db.exec('SET max_parallel_maintenance_workers = 1; REINDEX TABLE t');
+    await db.exec('SET max_parallel_maintenance_workers = 1');
+    const reindexProgress: Progress[] = [];
+    await db.query('REINDEX TABLE t', [], { onProgress: (report) => reindexProgress.push(report) });
     expect(run.mock.calls.filter(([request]) => request.kind === 'extract-keys')).toHaveLength(1);
+    expect(reindexProgress).toEqual([
+      { operation: 'REINDEX', done: 0, total: 1200, unit: 'rows' },
+      { operation: 'REINDEX', done: 1200, total: 1200, unit: 'rows' },
+    ]);
     run.mockClear();
     await db.exec('SET max_parallel_maintenance_workers = 0; REINDEX TABLE t');
     expect(run).not.toHaveBeenCalled();
