@@ -134,10 +134,14 @@ export function matchesQuery(stored: DnaValue, query: PreparedQuery, extractor?:
 
 /** Sorted distinct keys of query text, with the reference's validation (see KeyExtractor.extractQuery). */
 export function queryKeysOf(layout: KeyLayout, text: string, extractor?: KeyExtractor): SortedKeys {
-  return toSortedKeys(extractorOrDefault(extractor).extractQuery(layout, text));
+  const chosen = extractorOrDefault(extractor);
+  const keys = chosen.extractQuery(layout, text);
+  return toSortedKeys(keys, chosen.releaseLastResult());
 }
 
 /** Sorted distinct keys of a stored value (deviation F3: empty when shorter than k). */
 export function storedKeysOf(layout: KeyLayout, stored: DnaValue, extractor?: KeyExtractor): SortedKeys {
-  return toSortedKeys(extractorOrDefault(extractor).extractStored(layout, stored));
+  const chosen = extractorOrDefault(extractor);
+  const keys = chosen.extractStored(layout, stored);
+  return toSortedKeys(keys, chosen.releaseLastResult());
 }
