@@ -12,10 +12,10 @@
  * Splitting the passes keeps each loop small and monomorphic, and lets DNA2, DNA4 and text share pass 2.
  *
  * Inputs of more than LongInputTuning.minWindows windows (a chromosome stored as one row, a long query) take the
- * long-input path instead: pass 1 writes the values into the upper half of the buffer that then receives the
- * keys, and pass 2 numbers partitions of the values with small tables (partitioned-numbering.ts). Same keys, same
- * order; 12 bytes per value at peak for k ≤ 16 (16–20 beyond) instead of 33–60, and about 3× faster, as a
- * chromosome's one table missed the cache on every window. Its buffers are held only weakly (see LongBuffer).
+ * long-input path instead (long-input.ts): the same keys in the same order, numbered partition by partition with
+ * small tables, with 4–8 bytes per value at peak besides the keys (or nothing else at all when the caller takes
+ * them chunk by chunk, extractStoredInChunks), instead of 33–60 bytes per value. Its buffers are held only weakly
+ * (see LongBuffer).
  */
 import type { DnaValue } from '../dna/types.js';
 import {
@@ -28,7 +28,7 @@ import {
 } from './alphabet.js';
 import type { KeyLayout, KeyList } from './keys.js';
 import { queryTooShortError } from './layout.js';
-import { numberNarrowKeys, numberWideKeys, type PartitionedNumberingInput } from './partitioned-numbering.js';
+import { LongInputKeys, type LongInput, type LongInputTuning } from './long-input.js';
 import { invalidQueryCharacterError, utf8ByteLength } from './query-text.js';
 
 /** 2^32 as a double, to join uint32 halves exactly. */
@@ -53,22 +53,17 @@ const LARGE_STRIDE = 4;
 /** The largest k whose 2k-bit value fits one uint32. */
 const MAX_SMALL_KMER_SIZE = 16;
 
-/** When an input takes the long-input path, and the size of its partitions. */
-export interface LongInputTuning {
-  /** Inputs of more windows than this take the long-input path. */
-  readonly minWindows: number;
-  /** Target number of values per partition of its numbering. */
-  readonly valuesPerPartition: number;
-}
-
 /**
- * Up to 2^20 windows the reused buffers cost at most ~40 MB per extractor and the one-table pass is the faster
- * (its table fits the cache); beyond, the long-input path's memory and speed win. Partitions of 2^16 values keep
- * each table (2^17 slots of 16 bytes) within a core's L2 cache.
+ * Up to 2^20 windows the reused buffers cost at most ~40 MB per extractor and the one-table pass is fast (its
+ * table is no larger than a few caches); beyond, the long-input path wins in memory and in time. Partitions of
+ * 2^16 values keep each table (2^17 slots of 16 bytes) near a core's L2 cache; chunks of 2^14 windows keep the
+ * chunk buffers in it.
  */
-export const DEFAULT_LONG_INPUT_TUNING: LongInputTuning = Object.freeze({ minWindows: 1 << 20, valuesPerPartition: 1 << 16 });
-
-const NO_WORDS = new Uint32Array(0);
+export const DEFAULT_LONG_INPUT_TUNING: LongInputTuning = Object.freeze({
+  minWindows: 1 << 20,
+  valuesPerPartition: 1 << 16,
+  chunkWindows: 1 << 14,
+});
 
 /**
  * The long-input path's buffers. The extractor holds them through WeakRefs: the next long input reuses them if
@@ -77,11 +72,11 @@ const NO_WORDS = new Uint32Array(0);
  * because of the extractor alone, so a long row does not leave hundreds of megabytes behind in a connection.
  */
 const LongBuffer = {
-  /** Narrow: the keys (values' low halves in its upper half first); wide: the high halves, then the keys'. */
+  /** The keys of a result: narrow keys, or the high halves of wide ones. */
   keys: 0,
-  /** Wide: the low halves, then the keys'. Narrow with k > 16: the values' high halves. */
-  second: 1,
-  /** The values in partition order (partitioned-numbering.ts), then their occurrence numbers. */
+  /** The low halves of a wide result's keys. */
+  keysLow: 1,
+  /** The values in partition order (long-input.ts), then their occurrence numbers. */
   partitionedLow: 2,
   partitionedHigh: 3,
 } as const;
@@ -110,7 +105,11 @@ export class KeyExtractor {
   private lastResultIsLong = false;
 
   /** `longInput`: when the long-input path is taken (tests lower it to run that path on short inputs). */
-  constructor(private readonly longInput: LongInputTuning = DEFAULT_LONG_INPUT_TUNING) {}
+  constructor(private readonly longInput: LongInputTuning = DEFAULT_LONG_INPUT_TUNING) {
+    if (!(longInput.chunkWindows >= 4 && longInput.chunkWindows % 4 === 0)) {
+      throw new RangeError(`chunkWindows must be a positive multiple of 4, not ${longInput.chunkWindows}`);
+    }
+  }
 
   /**
    * Hands the arrays of the last call's KeyList over to the caller when they are long-input buffers: the
@@ -121,8 +120,28 @@ export class KeyExtractor {
     if (!this.lastResultIsLong) return false;
     this.lastResultIsLong = false;
     this.longBuffers[LongBuffer.keys] = undefined;
-    this.longBuffers[LongBuffer.second] = undefined;
+    this.longBuffers[LongBuffer.keysLow] = undefined;
     return true;
+  }
+
+  /**
+   * The keys of a stored value as extractStored gives them, in the same order, handed to `consume` in chunks
+   * (KeyLists valid during the call only; `consume` must not use this extractor). A long value's keys are then
+   * never all in memory: a caller that only looks at each key once (a count, a run of an index build) needs 4–8
+   * bytes per base instead of 12–20. Shorter values come in one chunk.
+   */
+  extractStoredInChunks(layout: KeyLayout, value: DnaValue, consume: (keys: KeyList) => void): void {
+    const baseCount = value.kind === 'dna2' ? value.bitLength >>> 1 : value.bitLength >>> 2;
+    if (baseCount - layout.kmerSize + 1 <= this.longInput.minWindows) {
+      consume(this.extractStored(layout, value));
+      return;
+    }
+    this.lastResultIsLong = false;
+    const input =
+      value.kind === 'dna2'
+        ? dna2Input(layout, value.data, baseCount)
+        : dna4Input(layout, value.data, baseCount, this.longInput.chunkWindows);
+    this.longKeys(input).forEachChunk(consume);
   }
 
   /**
@@ -139,13 +158,7 @@ export class KeyExtractor {
     const kmerSize = layout.kmerSize;
     if (baseCount < kmerSize) return this.emptyResult(layout);
     const windowCount = baseCount - kmerSize + 1;
-    if (windowCount > this.longInput.minWindows) {
-      return this.extractLong(layout, windowCount, (low, high) => {
-        if (kmerSize <= MAX_SMALL_KMER_SIZE) rollDna2Small(data, baseCount, kmerSize, low);
-        else rollDna2Large(data, baseCount, kmerSize, low, high);
-        return windowCount;
-      });
-    }
+    if (windowCount > this.longInput.minWindows) return this.collectLongKeys(dna2Input(layout, data, baseCount));
     this.ensureKmerCapacity(windowCount);
     if (kmerSize <= MAX_SMALL_KMER_SIZE) rollDna2Small(data, baseCount, kmerSize, this.kmerLow);
     else rollDna2Large(data, baseCount, kmerSize, this.kmerLow, this.kmerHigh);
@@ -155,14 +168,11 @@ export class KeyExtractor {
   /** Keys of `baseCount` bases packed 4 bits each (IUPAC masks), high nibble first. */
   extractDna4(layout: KeyLayout, data: Uint8Array, baseCount: number): KeyList {
     if (baseCount < layout.kmerSize) return this.emptyResult(layout);
-    const masks = this.maskBuffer(baseCount, layout.kmerSize);
-    const fullBytes = baseCount >>> 1;
-    for (let byteIndex = 0; byteIndex < fullBytes; byteIndex++) {
-      const byte = data[byteIndex]!;
-      masks[byteIndex << 1] = byte >>> 4;
-      masks[(byteIndex << 1) | 1] = byte & 15;
+    if (baseCount - layout.kmerSize + 1 > this.longInput.minWindows) {
+      return this.collectLongKeys(dna4Input(layout, data, baseCount, this.longInput.chunkWindows));
     }
-    if (baseCount & 1) masks[baseCount - 1] = data[fullBytes]! >>> 4;
+    const masks = this.ensureMaskCapacity(baseCount);
+    unpackDna4(data, baseCount, masks);
     return this.extractMasks(layout, masks, baseCount);
   }
 
@@ -175,7 +185,8 @@ export class KeyExtractor {
     const length = text.length;
     // UTF-16 length ≤ byte length, so only a short string can fail the byte-length check.
     if (length < kmerSize && utf8ByteLength(text) < kmerSize) throw queryTooShortError(kmerSize);
-    const masks = this.maskBuffer(length, kmerSize);
+    // A long query's masks are not kept after the call.
+    const masks = length - kmerSize + 1 > this.longInput.minWindows ? new Uint8Array(length) : this.ensureMaskCapacity(length);
     for (let i = 0; i < length; i++) {
       const unit = text.charCodeAt(i);
       const mask = unit < 128 ? MASK_OF_QUERY_CHAR[unit]! : 0;
@@ -190,13 +201,7 @@ export class KeyExtractor {
     const kmerSize = layout.kmerSize;
     if (baseCount < kmerSize) return this.emptyResult(layout);
     const windowCount = baseCount - kmerSize + 1;
-    if (windowCount > this.longInput.minWindows) {
-      return this.extractLong(layout, maskValueBound(masks, baseCount, kmerSize), (low, high) =>
-        kmerSize <= MAX_SMALL_KMER_SIZE
-          ? rollMasksSmall(masks, baseCount, kmerSize, low)
-          : rollMasksLarge(masks, baseCount, kmerSize, low, high),
-      );
-    }
+    if (windowCount > this.longInput.minWindows) return this.collectLongKeys(masksInput(layout, masks, baseCount));
     // A window yields at most 3 values (one 3-way ambiguity code).
     this.ensureKmerCapacity(windowCount * 3);
     const valueCount =
@@ -233,42 +238,41 @@ export class KeyExtractor {
     return { layout, wide: true, count, high: this.wideHigh, low: this.wideLow };
   }
 
-  /**
-   * Long-input path: `roll` writes at most `valueBound` k-mer values as uint32 halves (low, high) and returns
-   * their count; the keys come back in arrays allocated here, which the caller owns.
-   */
-  private extractLong(
-    layout: KeyLayout,
-    valueBound: number,
-    roll: (low: Uint32Array, high: Uint32Array) => number,
-  ): KeyList {
+  /** The long-input path's numbering of `input`, with its partition-order copy in weakly held buffers. */
+  private longKeys(input: LongInput): LongInputKeys {
+    return new LongInputKeys(input, this.longInput, (half, count) =>
+      this.longWords(half === 'low' ? LongBuffer.partitionedLow : LongBuffer.partitionedHigh, count),
+    );
+  }
+
+  /** The long-input path's keys collected into one KeyList (which releaseLastResult can hand over). */
+  private collectLongKeys(input: LongInput): KeyList {
+    const keys = this.longKeys(input);
+    const layout = input.layout;
+    let count = 0;
     this.lastResultIsLong = true;
-    const words = (buffer: LongBuffer, count: number): Uint32Array => new Uint32Array(this.longBuffer(buffer, count * 4), 0, count);
-    const numbering = (count: number, low: Uint32Array, high: Uint32Array | null): PartitionedNumberingInput => ({
-      count,
-      kmerSize: layout.kmerSize,
-      occurrenceBits: layout.occurrenceBits,
-      valuesPerPartition: this.longInput.valuesPerPartition,
-      low,
-      high,
-      partitionedLow: words(LongBuffer.partitionedLow, count),
-      partitionedHigh: high === null ? null : words(LongBuffer.partitionedHigh, count),
-    });
     if (layout.wide) {
-      // The keys' halves are written over the values' halves.
-      const high = words(LongBuffer.keys, valueBound);
-      const low = words(LongBuffer.second, valueBound);
-      const count = roll(low, high);
-      return { layout, wide: true, count: numberWideKeys({ ...numbering(count, low, high), high }), high, low };
+      const high = this.longWords(LongBuffer.keys, keys.valueCount);
+      const low = this.longWords(LongBuffer.keysLow, keys.valueCount);
+      keys.forEachChunk((chunk) => {
+        if (!chunk.wide) return;
+        high.set(chunk.high.subarray(0, chunk.count), count);
+        low.set(chunk.low.subarray(0, chunk.count), count);
+        count += chunk.count;
+      });
+      return { layout, wide: true, count, high, low };
     }
-    // The low halves go to the upper half of the keys' buffer: key j covers bytes [8j, 8j + 8), where only low
-    // halves of values ≤ j were, and keys are written in window order after their values are read.
-    const work = this.longBuffer(LongBuffer.keys, valueBound * 8);
-    const low = new Uint32Array(work, valueBound * 4, valueBound);
-    const high = layout.kmerSize <= MAX_SMALL_KMER_SIZE ? null : words(LongBuffer.second, valueBound);
-    const count = roll(low, high ?? NO_WORDS);
-    const keys = new Float64Array(work, 0, valueBound);
-    return { layout, wide: false, count: numberNarrowKeys(numbering(count, low, high), keys), values: keys };
+    const values = new Float64Array(this.longBuffer(LongBuffer.keys, keys.valueCount * 8), 0, keys.valueCount);
+    keys.forEachChunk((chunk) => {
+      if (chunk.wide) return;
+      values.set(chunk.values.subarray(0, chunk.count), count);
+      count += chunk.count;
+    });
+    return { layout, wide: false, count, values };
+  }
+
+  private longWords(buffer: LongBuffer, count: number): Uint32Array {
+    return new Uint32Array(this.longBuffer(buffer, count * 4), 0, count);
   }
 
   /** A long-input buffer of at least `byteLength` bytes: the one held weakly if still there and large enough. */
@@ -318,11 +322,6 @@ export class KeyExtractor {
     }
   }
 
-  /** A mask per base: the reused buffer, or one of its own for a long input (not kept after the call). */
-  private maskBuffer(baseCount: number, kmerSize: number): Uint8Array {
-    return baseCount - kmerSize + 1 > this.longInput.minWindows ? new Uint8Array(baseCount) : this.ensureMaskCapacity(baseCount);
-  }
-
   private ensureMaskCapacity(count: number): Uint8Array {
     if (this.baseMasks.length < count) this.baseMasks = new Uint8Array(grownCapacity(this.baseMasks.length, count));
     return this.baseMasks;
@@ -347,18 +346,70 @@ function grownCapacity(current: number, needed: number): number {
   return Math.max(needed, current * 2, 1024);
 }
 
-/**
- * The most values pass 1 can write for `baseCount` masks: one per window, plus, for each ambiguity code, one or
- * two more in each of the (at most k) windows that contain it; never more than three per window.
- */
-function maskValueBound(masks: Uint8Array, baseCount: number, kmerSize: number): number {
-  const windowCount = baseCount - kmerSize + 1;
-  let extraMembers = 0;
-  for (let i = 0; i < baseCount; i++) {
-    const mask = masks[i]!;
-    if (KIND_OF_MASK[mask] === BaseKind.ambiguous) extraMembers += MEMBER_COUNT_OF_MASK[mask]! - 1;
+/** IUPAC masks of `baseCount` bases packed 4 bits each, high nibble first. */
+function unpackDna4(data: Uint8Array, baseCount: number, masks: Uint8Array): void {
+  const fullBytes = baseCount >>> 1;
+  for (let byteIndex = 0; byteIndex < fullBytes; byteIndex++) {
+    const byte = data[byteIndex]!;
+    masks[byteIndex << 1] = byte >>> 4;
+    masks[(byteIndex << 1) | 1] = byte & 15;
   }
-  return Math.min(windowCount * 3, windowCount + kmerSize * extraMembers);
+  if (baseCount & 1) masks[baseCount - 1] = data[fullBytes]! >>> 4;
+}
+
+// Long inputs are rolled a chunk of windows at a time (long-input.ts): windows [first, end) are the values of the
+// bases [first, end + k − 1), rolled by the same functions from a view that starts at base `first` (a multiple of
+// 4, so a DNA2 view starts on a byte). A rolling value depends only on the last k bases, so the chunk's values are
+// those of the whole input.
+
+function dna2Input(layout: KeyLayout, data: Uint8Array, baseCount: number): LongInput {
+  const kmerSize = layout.kmerSize;
+  return {
+    layout,
+    windowCount: baseCount - kmerSize + 1,
+    valuesPerWindow: 1,
+    roll: (first, end, low, high) => {
+      const chunk = data.subarray(first >>> 2);
+      const chunkBases = end - first + kmerSize - 1;
+      if (kmerSize <= MAX_SMALL_KMER_SIZE) rollDna2Small(chunk, chunkBases, kmerSize, low);
+      else rollDna2Large(chunk, chunkBases, kmerSize, low, high);
+      return end - first;
+    },
+  };
+}
+
+function masksInput(layout: KeyLayout, masks: Uint8Array, baseCount: number): LongInput {
+  const kmerSize = layout.kmerSize;
+  return {
+    layout,
+    windowCount: baseCount - kmerSize + 1,
+    valuesPerWindow: 3,
+    roll: (first, end, low, high) => {
+      const chunk = masks.subarray(first);
+      const chunkBases = end - first + kmerSize - 1;
+      return kmerSize <= MAX_SMALL_KMER_SIZE
+        ? rollMasksSmall(chunk, chunkBases, kmerSize, low)
+        : rollMasksLarge(chunk, chunkBases, kmerSize, low, high);
+    },
+  };
+}
+
+/** DNA4 is unpacked into masks a chunk at a time, so a long value never has a mask per base in memory. */
+function dna4Input(layout: KeyLayout, data: Uint8Array, baseCount: number, chunkWindows: number): LongInput {
+  const kmerSize = layout.kmerSize;
+  const masks = new Uint8Array(chunkWindows + kmerSize - 1);
+  return {
+    layout,
+    windowCount: baseCount - kmerSize + 1,
+    valuesPerWindow: 3,
+    roll: (first, end, low, high) => {
+      const chunkBases = end - first + kmerSize - 1;
+      unpackDna4(data.subarray(first >>> 1), chunkBases, masks);
+      return kmerSize <= MAX_SMALL_KMER_SIZE
+        ? rollMasksSmall(masks, chunkBases, kmerSize, low)
+        : rollMasksLarge(masks, chunkBases, kmerSize, low, high);
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ export { KeySet, keySetOf, type KeyMembership } from './key-set.js';
 export {
   actualMinScore,
   countShared,
+  countSharedOfStored,
   isMatch,
   matchesQuery,
   matchscore,

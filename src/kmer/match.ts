@@ -121,15 +121,26 @@ function extractorOrDefault(extractor: KeyExtractor | undefined): KeyExtractor {
  */
 export function matchscore(stored: DnaValue, queryKeys: SortedKeys, extractor?: KeyExtractor): number {
   if (queryKeys.count === 0) return 0;
-  const storedKeys = extractorOrDefault(extractor).extractStored(queryKeys.layout, stored);
-  return countShared(storedKeys, queryKeys);
+  return countSharedOfStored(stored, queryKeys, extractor);
 }
 
 /** `stored =% query` for a prepared query (SPEC §4). The stored value is not examined when Q is empty. */
 export function matchesQuery(stored: DnaValue, query: PreparedQuery, extractor?: KeyExtractor): boolean {
   if (query.queryKeyCount === 0) return false;
-  const storedKeys = extractorOrDefault(extractor).extractStored(query.searchKeys.layout, stored);
-  return countShared(storedKeys, query.searchKeys) >= query.actualMinScore;
+  return countSharedOfStored(stored, query.searchKeys, extractor) >= query.actualMinScore;
+}
+
+/**
+ * countShared of a stored value's keys (in `queryKeys`' layout), taken chunk by chunk: a long value's keys are
+ * never all in memory at once (KeyExtractor.extractStoredInChunks). The chunks' keys are distinct from each
+ * other, so their counts add up.
+ */
+export function countSharedOfStored(stored: DnaValue, queryKeys: SortedKeys, extractor?: KeyExtractor): number {
+  let shared = 0;
+  extractorOrDefault(extractor).extractStoredInChunks(queryKeys.layout, stored, (storedKeys) => {
+    shared += countShared(storedKeys, queryKeys);
+  });
+  return shared;
 }
 
 /** Sorted distinct keys of query text, with the reference's validation (see KeyExtractor.extractQuery). */
