@@ -66,6 +66,19 @@ export const DEFAULT_LONG_INPUT_TUNING: LongInputTuning = Object.freeze({
 });
 
 /**
+ * Tests set `current` to make every extractor of this thread that was not given its own tuning take the
+ * long-input path on short inputs (an SQL test then runs the build, the scans and the searches through it).
+ */
+export const longInputTestHooks: { current: LongInputTuning | undefined } = { current: undefined };
+
+function checkTuning(tuning: LongInputTuning): LongInputTuning {
+  if (!(tuning.chunkWindows >= 4 && tuning.chunkWindows % 4 === 0)) {
+    throw new RangeError(`chunkWindows must be a positive multiple of 4, not ${tuning.chunkWindows}`);
+  }
+  return tuning;
+}
+
+/**
  * The long-input path's buffers. The extractor holds them through WeakRefs: the next long input reuses them if
  * the garbage collector has not taken them yet (two extractions of one long row in a row, as `=%` and
  * `kmersearch_matchscore` of one scan do, then cost one set of buffers, not two), but they never stay alive
@@ -104,11 +117,15 @@ export class KeyExtractor {
   /** Whether the last result's arrays are long-input buffers (which releaseLastResult can hand over). */
   private lastResultIsLong = false;
 
+  private readonly ownTuning: LongInputTuning | undefined;
+
   /** `longInput`: when the long-input path is taken (tests lower it to run that path on short inputs). */
-  constructor(private readonly longInput: LongInputTuning = DEFAULT_LONG_INPUT_TUNING) {
-    if (!(longInput.chunkWindows >= 4 && longInput.chunkWindows % 4 === 0)) {
-      throw new RangeError(`chunkWindows must be a positive multiple of 4, not ${longInput.chunkWindows}`);
-    }
+  constructor(longInput?: LongInputTuning) {
+    this.ownTuning = longInput === undefined ? undefined : checkTuning(longInput);
+  }
+
+  private get longInput(): LongInputTuning {
+    return this.ownTuning ?? longInputTestHooks.current ?? DEFAULT_LONG_INPUT_TUNING;
   }
 
   /**
@@ -240,7 +257,7 @@ export class KeyExtractor {
 
   /** The long-input path's numbering of `input`, with its partition-order copy in weakly held buffers. */
   private longKeys(input: LongInput): LongInputKeys {
-    return new LongInputKeys(input, this.longInput, (half, count) =>
+    return new LongInputKeys(input, checkTuning(this.longInput), (half, count) =>
       this.longWords(half === 'low' ? LongBuffer.partitionedLow : LongBuffer.partitionedHigh, count),
     );
   }

@@ -22,7 +22,8 @@ export {
   MIN_OCCURRENCE_BITS,
 } from './layout.js';
 export { invalidQueryCharacterError, isAcceptedQueryText, utf8ByteLength } from './query-text.js';
-export { KeyExtractor } from './extractor.js';
+export { DEFAULT_LONG_INPUT_TUNING, KeyExtractor, longInputTestHooks } from './extractor.js';
+export type { LongInputTuning } from './long-input.js';
 export { compareKeys, emptySortedKeys, toSortedKeys } from './sorted-keys.js';
 export { KeySet, keySetOf, type KeyMembership } from './key-set.js';
 export {
