@@ -26,9 +26,10 @@ import {
   MEMBER_CODES_OF_MASK,
   MEMBER_COUNT_OF_MASK,
 } from './alphabet.js';
-import type { KeyLayout, KeyList } from './keys.js';
+import { keySetOf } from './key-set.js';
+import type { KeyLayout, KeyList, SortedKeys } from './keys.js';
 import { queryTooShortError } from './layout.js';
-import { LongInputKeys, type LongInput, type LongInputTuning } from './long-input.js';
+import { countSharedByQueryValues, LongInputKeys, type LongInput, type LongInputTuning } from './long-input.js';
 import { invalidQueryCharacterError, utf8ByteLength } from './query-text.js';
 
 /** 2^32 as a double, to join uint32 halves exactly. */
@@ -148,17 +149,34 @@ export class KeyExtractor {
    * bytes per base instead of 12–20. Shorter values come in one chunk.
    */
   extractStoredInChunks(layout: KeyLayout, value: DnaValue, consume: (keys: KeyList) => void): void {
-    const baseCount = value.kind === 'dna2' ? value.bitLength >>> 1 : value.bitLength >>> 2;
-    if (baseCount - layout.kmerSize + 1 <= this.longInput.minWindows) {
+    const input = this.longStoredInput(layout, value);
+    if (input === undefined) {
       consume(this.extractStored(layout, value));
       return;
     }
     this.lastResultIsLong = false;
-    const input =
-      value.kind === 'dna2'
-        ? dna2Input(layout, value.data, baseCount)
-        : dna4Input(layout, value.data, baseCount, this.longInput.chunkWindows);
     this.longKeys(input).forEachChunk(consume);
+  }
+
+  /**
+   * countShared of a stored value's keys with `queryKeys` when the value is long and the query short next to it
+   * (a key per 16 windows at most): counted from the query's k-mer values without numbering the value's
+   * (long-input.ts), in memory of the query's size. Undefined otherwise: then extract.
+   */
+  countSharedByQueryValues(stored: DnaValue, queryKeys: SortedKeys): number | undefined {
+    const input = this.longStoredInput(queryKeys.layout, stored);
+    if (input === undefined || queryKeys.count * 16 > input.windowCount) return undefined;
+    this.lastResultIsLong = false;
+    return countSharedByQueryValues(input, checkTuning(this.longInput).chunkWindows, queryKeys, keySetOf(queryKeys));
+  }
+
+  /** A stored value's long-input description when it takes that path, else undefined. */
+  private longStoredInput(layout: KeyLayout, value: DnaValue): LongInput | undefined {
+    const baseCount = value.kind === 'dna2' ? value.bitLength >>> 1 : value.bitLength >>> 2;
+    if (baseCount - layout.kmerSize + 1 <= this.longInput.minWindows) return undefined;
+    return value.kind === 'dna2'
+      ? dna2Input(layout, value.data, baseCount)
+      : dna4Input(layout, value.data, baseCount, this.longInput.chunkWindows);
   }
 
   /**

@@ -18,7 +18,8 @@
  * collects them. Every pass reads and writes sequentially or in at most 2^p streams.
  */
 
-import type { KeyLayout, KeyList } from './keys.js';
+import type { KeySet } from './key-set.js';
+import type { KeyLayout, KeyList, SortedKeys } from './keys.js';
 
 const TWO_POW_32 = 4294967296;
 /** The partition hash: the one-table pass's hash (Fibonacci hashing, high half mixed into the low one). */
@@ -81,30 +82,57 @@ class PartitionTable {
 
   /** The occurrence number (1-based) of (low, high), counting this one; it stops growing at limit + 1. */
   count(low: number, high: number, limit: number): number {
+    const at = this.slotOf(low, high);
+    const words = this.words;
+    if (words[at + 2] !== this.generation) {
+      this.insertAt(at, low, high, 1);
+      return 1;
+    }
+    const occurrence = words[at + 3]! + 1;
+    if (occurrence <= limit) words[at + 3] = occurrence;
+    return occurrence;
+  }
+
+  /** Adds (low, high) with no occurrence counted yet, unless it is there. */
+  insert(low: number, high: number): void {
+    const at = this.slotOf(low, high);
+    if (this.words[at + 2] !== this.generation) this.insertAt(at, low, high, 0);
+  }
+
+  /** As count, for an inserted value; 0 for any other (which is not added). */
+  countIfInserted(low: number, high: number, limit: number): number {
+    const at = this.slotOf(low, high);
+    const words = this.words;
+    if (words[at + 2] !== this.generation) return 0;
+    const occurrence = words[at + 3]! + 1;
+    if (occurrence <= limit) words[at + 3] = occurrence;
+    return occurrence;
+  }
+
+  /** Word offset of the slot holding (low, high), or of the empty slot where it would go. */
+  private slotOf(low: number, high: number): number {
     const words = this.words;
     const generation = this.generation;
     let slot = slotHash(low, high) >>> this.shift;
     for (;;) {
       const at = slot << 2;
-      if (words[at + 2] !== generation) {
-        if (this.entries >= this.growAt) {
-          this.grow();
-          return this.count(low, high, limit);
-        }
-        words[at] = low;
-        words[at + 1] = high;
-        words[at + 2] = generation;
-        words[at + 3] = 1;
-        this.entries++;
-        return 1;
-      }
-      if (words[at] === low && words[at + 1] === high) {
-        const occurrence = words[at + 3]! + 1;
-        if (occurrence <= limit) words[at + 3] = occurrence;
-        return occurrence;
-      }
+      if (words[at + 2] !== generation || (words[at] === low && words[at + 1] === high)) return at;
       slot = (slot + 1) & this.slotMask;
     }
+  }
+
+  /** Fills the empty slot `at` (growing first when half full: the slot then moves). */
+  private insertAt(at: number, low: number, high: number, count: number): void {
+    if (this.entries >= this.growAt) {
+      this.grow();
+      at = this.slotOf(low, high);
+    }
+    const words = this.words;
+    words[at] = low;
+    words[at + 1] = high;
+    words[at + 2] = this.generation;
+    words[at + 3] = count;
+    this.entries++;
   }
 
   private allocate(slotBits: number): void {
@@ -279,13 +307,73 @@ export class LongInputKeys {
     });
   }
 
-  /** Rolls the input chunk by chunk into the chunk buffers. */
   private forEachValueChunk(visit: (count: number, low: Uint32Array, high: Uint32Array) => void): void {
-    const { windowCount, roll } = this.input;
-    const chunkWindows = this.tuning.chunkWindows;
-    for (let first = 0; first < windowCount; first += chunkWindows) {
-      const count = roll(first, Math.min(windowCount, first + chunkWindows), this.chunkLow, this.chunkHigh);
-      visit(count, this.chunkLow, this.chunkHigh);
+    rollInChunks(this.input, this.tuning.chunkWindows, this.chunkLow, this.chunkHigh, visit);
+  }
+}
+
+/** Rolls the input chunk by chunk into `low`/`high` (room for a chunk's values each) and visits each chunk. */
+function rollInChunks(
+  input: LongInput,
+  chunkWindows: number,
+  low: Uint32Array,
+  high: Uint32Array,
+  visit: (count: number, low: Uint32Array, high: Uint32Array) => void,
+): void {
+  const { windowCount, roll } = input;
+  for (let first = 0; first < windowCount; first += chunkWindows) {
+    visit(roll(first, Math.min(windowCount, first + chunkWindows), low, high), low, high);
+  }
+}
+
+/**
+ * |keys(input) ∩ Q| without numbering the input: a key of the input is (v, c − 1) for the c-th occurrence of the
+ * k-mer value v, and it can be in Q only if v is one of Q's values. So only those values' occurrences are
+ * counted, in window order, in a table of Q's distinct values, and each c-th occurrence is looked up in Q: memory
+ * of Q's size whatever the input's length (`=%` and kmersearch_matchscore of a short query on a chromosome).
+ */
+export function countSharedByQueryValues(input: LongInput, chunkWindows: number, queryKeys: SortedKeys, query: KeySet): number {
+  const { layout } = input;
+  const occurrenceBits = layout.occurrenceBits;
+  const limit = occurrenceLimit(occurrenceBits);
+  const scale = 1 << occurrenceBits; // not `2 ** b` (see the one-table pass)
+  const table = new PartitionTable();
+  table.begin(queryKeys.count);
+  if (queryKeys.wide) {
+    for (let i = 0; i < queryKeys.count; i++) {
+      const keyHigh = queryKeys.high[i]!;
+      const keyLow = queryKeys.low[i]!;
+      // `x << 32` is `x` in JS: with b = 0 the key is the value.
+      if (occurrenceBits === 0) table.insert(keyLow, keyHigh);
+      else table.insert(((keyLow >>> occurrenceBits) | (keyHigh << (32 - occurrenceBits))) >>> 0, keyHigh >>> occurrenceBits);
+    }
+  } else {
+    for (let i = 0; i < queryKeys.count; i++) {
+      const value = Math.floor(queryKeys.values[i]! / scale);
+      table.insert(value >>> 0, (value / TWO_POW_32) >>> 0);
     }
   }
+  const hasHigh = layout.kmerSize > 16;
+  const chunkValues = chunkWindows * input.valuesPerWindow;
+  const carryShift = occurrenceBits === 0 ? 0 : 32 - occurrenceBits;
+  let shared = 0;
+  rollInChunks(input, chunkWindows, new Uint32Array(chunkValues), hasHigh ? new Uint32Array(chunkValues) : NO_WORDS, (count, low, high) => {
+    for (let j = 0; j < count; j++) {
+      const valueLow = low[j]!;
+      const valueHigh = hasHigh ? high[j]! : 0;
+      const occurrence = table.countIfInserted(valueLow, valueHigh, limit);
+      if (occurrence === 0 || occurrence > limit) continue;
+      if (!layout.wide) {
+        // T ≤ 53 here, so the product and sum are exact doubles.
+        if (query.hasNarrow((valueHigh * TWO_POW_32 + valueLow) * scale + (occurrence - 1))) shared++;
+      } else if (occurrenceBits === 0) {
+        if (query.hasWide(valueHigh, valueLow)) shared++;
+      } else if (
+        query.hasWide(((valueHigh << occurrenceBits) | (valueLow >>> carryShift)) >>> 0, ((valueLow << occurrenceBits) | (occurrence - 1)) >>> 0)
+      ) {
+        shared++;
+      }
+    }
+  });
+  return shared;
 }

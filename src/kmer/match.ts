@@ -131,13 +131,16 @@ export function matchesQuery(stored: DnaValue, query: PreparedQuery, extractor?:
 }
 
 /**
- * countShared of a stored value's keys (in `queryKeys`' layout), taken chunk by chunk: a long value's keys are
- * never all in memory at once (KeyExtractor.extractStoredInChunks). The chunks' keys are distinct from each
- * other, so their counts add up.
+ * countShared of a stored value's keys (in `queryKeys`' layout). A long value's keys are never all in memory:
+ * with a short query only the query's k-mer values are counted (KeyExtractor.countSharedByQueryValues), else the
+ * keys come chunk by chunk (extractStoredInChunks; the chunks' keys are distinct, so their counts add up).
  */
 export function countSharedOfStored(stored: DnaValue, queryKeys: SortedKeys, extractor?: KeyExtractor): number {
+  const chosen = extractorOrDefault(extractor);
+  const counted = chosen.countSharedByQueryValues(stored, queryKeys);
+  if (counted !== undefined) return counted;
   let shared = 0;
-  extractorOrDefault(extractor).extractStoredInChunks(queryKeys.layout, stored, (storedKeys) => {
+  chosen.extractStoredInChunks(queryKeys.layout, stored, (storedKeys) => {
     shared += countShared(storedKeys, queryKeys);
   });
   return shared;

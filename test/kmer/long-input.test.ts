@@ -8,6 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  countShared,
   KeyExtractor,
   KeySet,
   keyLayout,
@@ -110,6 +111,29 @@ describe('the long-input path gives exactly the one-table path keys', () => {
         expect(matchscore(value, queryKeys, new KeyExtractor(tuning))).toBe(matchscore(value, queryKeys, oneTable));
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('a short query counted on a long value from its k-mer values alone', () => {
+    const storedArbitrary = fc
+      .tuple(basesArbitrary([...AMBIGUITY], 300), basesArbitrary([...AMBIGUITY], 300), basesArbitrary(['A'], 300))
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(layoutArbitrary, tuningArbitrary, storedArbitrary, fc.nat(), fc.nat(3), (layoutCase, tuning, bases, start, extra) => {
+        const { k, b } = layoutCase;
+        fc.pre(bases.length >= 16 * 3 * (extra + 1) + k);
+        const layout = keyLayout(k, b);
+        const from = start % (bases.length - k + 1);
+        const queryKeys = queryKeysOf(layout, bases.slice(from, from + k + extra).padEnd(k, 'A'), oneTable);
+        const long = new KeyExtractor(tuning);
+        for (const value of [packDna4(bases), packDna2(bases.replace(/[^ACGT]/g, 'C'))]) {
+          const counted = long.countSharedByQueryValues(value, queryKeys);
+          expect(counted).toBeDefined();
+          expect(counted).toBe(countShared(oneTable.extractStored(layout, value), queryKeys));
+          expect(matchscore(value, queryKeys, long)).toBe(counted);
+        }
+      }),
+      { numRuns: 400 },
     );
   });
 
