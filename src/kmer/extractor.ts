@@ -419,13 +419,7 @@ function masksInput(layout: KeyLayout, masks: Uint8Array, baseCount: number): Lo
     layout,
     windowCount: baseCount - kmerSize + 1,
     valuesPerWindow: 3,
-    roll: (first, end, low, high) => {
-      const chunk = masks.subarray(first);
-      const chunkBases = end - first + kmerSize - 1;
-      return kmerSize <= MAX_SMALL_KMER_SIZE
-        ? rollMasksSmall(chunk, chunkBases, kmerSize, low)
-        : rollMasksLarge(chunk, chunkBases, kmerSize, low, high);
-    },
+    roll: (first, end, low, high) => rollMasks(masks.subarray(first), end - first + kmerSize - 1, kmerSize, low, high),
   };
 }
 
@@ -440,11 +434,15 @@ function dna4Input(layout: KeyLayout, data: Uint8Array, baseCount: number, chunk
     roll: (first, end, low, high) => {
       const chunkBases = end - first + kmerSize - 1;
       unpackDna4(data.subarray(first >>> 1), chunkBases, masks);
-      return kmerSize <= MAX_SMALL_KMER_SIZE
-        ? rollMasksSmall(masks, chunkBases, kmerSize, low)
-        : rollMasksLarge(masks, chunkBases, kmerSize, low, high);
+      return rollMasks(masks, chunkBases, kmerSize, low, high);
     },
   };
+}
+
+function rollMasks(masks: Uint8Array, baseCount: number, kmerSize: number, low: Uint32Array, high: Uint32Array): number {
+  return kmerSize <= MAX_SMALL_KMER_SIZE
+    ? rollMasksSmall(masks, baseCount, kmerSize, low)
+    : rollMasksLarge(masks, baseCount, kmerSize, low, high);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
