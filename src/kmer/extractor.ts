@@ -397,46 +397,46 @@ function unpackDna4(data: Uint8Array, baseCount: number, masks: Uint8Array): voi
 // 4, so a DNA2 view starts on a byte). A rolling value depends only on the last k bases, so the chunk's values are
 // those of the whole input.
 
-function dna2Input(layout: KeyLayout, data: Uint8Array, baseCount: number): LongInput {
+/** `roll` gets the view's base count (end − first + k − 1) besides the window range. */
+function longInputOf(
+  layout: KeyLayout,
+  baseCount: number,
+  valuesPerWindow: number,
+  roll: (first: number, chunkBases: number, low: Uint32Array, high: Uint32Array) => number,
+): LongInput {
   const kmerSize = layout.kmerSize;
   return {
     layout,
     windowCount: baseCount - kmerSize + 1,
-    valuesPerWindow: 1,
-    roll: (first, end, low, high) => {
-      const chunk = data.subarray(first >>> 2);
-      const chunkBases = end - first + kmerSize - 1;
-      if (kmerSize <= MAX_SMALL_KMER_SIZE) rollDna2Small(chunk, chunkBases, kmerSize, low);
-      else rollDna2Large(chunk, chunkBases, kmerSize, low, high);
-      return end - first;
-    },
+    valuesPerWindow,
+    roll: (first, end, low, high) => roll(first, end - first + kmerSize - 1, low, high),
   };
 }
 
-function masksInput(layout: KeyLayout, masks: Uint8Array, baseCount: number): LongInput {
+function dna2Input(layout: KeyLayout, data: Uint8Array, baseCount: number): LongInput {
   const kmerSize = layout.kmerSize;
-  return {
-    layout,
-    windowCount: baseCount - kmerSize + 1,
-    valuesPerWindow: 3,
-    roll: (first, end, low, high) => rollMasks(masks.subarray(first), end - first + kmerSize - 1, kmerSize, low, high),
-  };
+  return longInputOf(layout, baseCount, 1, (first, chunkBases, low, high) => {
+    const chunk = data.subarray(first >>> 2);
+    if (kmerSize <= MAX_SMALL_KMER_SIZE) rollDna2Small(chunk, chunkBases, kmerSize, low);
+    else rollDna2Large(chunk, chunkBases, kmerSize, low, high);
+    return chunkBases - kmerSize + 1;
+  });
+}
+
+/** At most 3 values per window (one 3-way ambiguity code). */
+function masksInput(layout: KeyLayout, masks: Uint8Array, baseCount: number): LongInput {
+  return longInputOf(layout, baseCount, 3, (first, chunkBases, low, high) =>
+    rollMasks(masks.subarray(first), chunkBases, layout.kmerSize, low, high),
+  );
 }
 
 /** DNA4 is unpacked into masks a chunk at a time, so a long value never has a mask per base in memory. */
 function dna4Input(layout: KeyLayout, data: Uint8Array, baseCount: number, chunkWindows: number): LongInput {
-  const kmerSize = layout.kmerSize;
-  const masks = new Uint8Array(chunkWindows + kmerSize - 1);
-  return {
-    layout,
-    windowCount: baseCount - kmerSize + 1,
-    valuesPerWindow: 3,
-    roll: (first, end, low, high) => {
-      const chunkBases = end - first + kmerSize - 1;
-      unpackDna4(data.subarray(first >>> 1), chunkBases, masks);
-      return rollMasks(masks, chunkBases, kmerSize, low, high);
-    },
-  };
+  const masks = new Uint8Array(chunkWindows + layout.kmerSize - 1);
+  return longInputOf(layout, baseCount, 3, (first, chunkBases, low, high) => {
+    unpackDna4(data.subarray(first >>> 1), chunkBases, masks);
+    return rollMasks(masks, chunkBases, layout.kmerSize, low, high);
+  });
 }
 
 function rollMasks(masks: Uint8Array, baseCount: number, kmerSize: number, low: Uint32Array, high: Uint32Array): number {

@@ -19,13 +19,10 @@ import {
   type KeyList,
   type LongInputTuning,
 } from '../../src/kmer/index.js';
+import { AMBIGUITY, basesArbitrary, layoutArbitrary, queryTextArbitrary } from './arbitraries.js';
 import { keysAsBigInts, packDna2, packDna4 } from './model.js';
 
 const oneTable = new KeyExtractor();
-
-const layoutArbitrary = fc
-  .integer({ min: 4, max: 32 })
-  .chain((k) => fc.record({ k: fc.constant(k), b: fc.integer({ min: 0, max: Math.min(16, 64 - 2 * k) }) }));
 
 /** Every input long (minWindows 0), partitions of 1–16 values, chunks of 4–64 windows. */
 const tuningArbitrary: fc.Arbitrary<LongInputTuning> = fc.record({
@@ -33,21 +30,6 @@ const tuningArbitrary: fc.Arbitrary<LongInputTuning> = fc.record({
   valuesPerPartition: fc.constantFrom(1, 2, 4, 16),
   chunkWindows: fc.constantFrom(4, 8, 12, 64),
 });
-
-/** Mostly concrete bases, some of `extra`; or a short unit repeated, so that occurrences pass 2^b. */
-function basesArbitrary(extra: readonly string[], maxLength: number): fc.Arbitrary<string> {
-  const base = fc.oneof(
-    { weight: 20, arbitrary: fc.constantFrom('A', 'C', 'G', 'T') },
-    { weight: 2, arbitrary: fc.constantFrom(...extra) },
-  );
-  const random = fc.array(base, { maxLength, size: 'max' }).map((bases) => bases.join(''));
-  const repetitive = fc
-    .tuple(fc.array(base, { minLength: 1, maxLength: 3 }), fc.integer({ min: 1, max: 120 }), fc.array(base, { maxLength: 40 }))
-    .map(([unit, times, tail]) => (unit.join('').repeat(times) + tail.join('')).slice(0, maxLength));
-  return fc.oneof(random, repetitive);
-}
-
-const AMBIGUITY = ['M', 'R', 'W', 'S', 'Y', 'K', 'V', 'H', 'D', 'B', 'N'] as const;
 
 function chunkedKeys(extractor: KeyExtractor, k: number, b: number, value: ReturnType<typeof packDna2>): bigint[] {
   const keys: bigint[] = [];
@@ -83,13 +65,8 @@ describe('the long-input path gives exactly the one-table path keys', () => {
   });
 
   it('query text in either case, with U and IUPAC codes; sorted query keys alike', () => {
-    const textArbitrary = basesArbitrary([...AMBIGUITY, 'U'], 400).chain((bases) =>
-      fc
-        .array(fc.boolean(), { minLength: bases.length, maxLength: bases.length })
-        .map((lower) => [...bases].map((c, i) => (lower[i] ? c.toLowerCase() : c)).join('')),
-    );
     fc.assert(
-      fc.property(layoutArbitrary, tuningArbitrary, textArbitrary, ({ k, b }, tuning, text) => {
+      fc.property(layoutArbitrary, tuningArbitrary, queryTextArbitrary(400), ({ k, b }, tuning, text) => {
         fc.pre(text.length >= k);
         const long = new KeyExtractor(tuning);
         const layout = keyLayout(k, b);
