@@ -29,7 +29,7 @@ export function toSortedKeys(keys: KeyList, reuseArrays = false): SortedKeys {
   if (!keys.wide) {
     const sorted = reuseArrays ? keys.values.subarray(0, count) : keys.values.slice(0, count);
     const distinct = dedupeSorted(sorted.sort());
-    return Object.freeze({ layout: keys.layout, wide: false, count: distinct.length, values: compacted(distinct, reuseArrays) });
+    return Object.freeze({ layout: keys.layout, wide: false, count: distinct.length, values: reuseArrays ? compacted(distinct) : distinct });
   }
   const combined = new BigUint64Array(count);
   const words = new Uint32Array(combined.buffer);
@@ -53,8 +53,8 @@ export function toSortedKeys(keys: KeyList, reuseArrays = false): SortedKeys {
     layout: keys.layout,
     wide: true,
     count: distinct,
-    high: compacted(sortedHigh.subarray(0, distinct), reuseArrays),
-    low: compacted(sortedLow.subarray(0, distinct), reuseArrays),
+    high: reuseArrays ? compacted(sortedHigh.subarray(0, distinct)) : distinct === count ? sortedHigh : sortedHigh.slice(0, distinct),
+    low: reuseArrays ? compacted(sortedLow.subarray(0, distinct)) : distinct === count ? sortedLow : sortedLow.slice(0, distinct),
   });
 }
 
@@ -66,17 +66,16 @@ function dedupeSorted(sorted: Float64Array): Float64Array {
     if (distinct > 0 && sorted[distinct - 1] === key) continue;
     sorted[distinct++] = key;
   }
-  return sorted.subarray(0, distinct);
+  return distinct === sorted.length ? sorted : sorted.slice(0, distinct);
 }
 
 /**
- * `keys` itself, or a copy of exactly its size: a SortedKeys may live long (the query-k-mer cache) and be posted
- * to worker threads, which copies the whole buffer of a view. A reused buffer is kept unless it is over twice the
- * size (the long-input path's buffers have room for every window; dropped or skipped ones leave it unused).
+ * A reused array itself, or a copy of exactly its size when its buffer is over twice that (the long-input path's
+ * buffers have room for every window's value; dropped occurrences leave it unused): a SortedKeys may live long
+ * (the query-k-mer cache) and be posted to worker threads, which copies the whole buffer of a view.
  */
-function compacted<Keys extends Float64Array | Uint32Array>(keys: Keys, reusedBuffer: boolean): Keys {
-  const slack = reusedBuffer ? 2 : 1;
-  return keys.buffer.byteLength > slack * keys.byteLength ? (keys.slice() as Keys) : keys;
+function compacted<Keys extends Float64Array | Uint32Array>(keys: Keys): Keys {
+  return keys.buffer.byteLength > 2 * keys.byteLength ? (keys.slice() as Keys) : keys;
 }
 
 /** Unsigned comparison of key i of `a` with key j of `b` (same layout): negative, zero or positive. */
