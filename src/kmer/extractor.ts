@@ -14,7 +14,7 @@
  * Inputs of more than LongInputTuning.minWindows windows (a chromosome stored as one row, a long query) take the
  * long-input path instead (long-input.ts): the same keys in the same order, numbered partition by partition with
  * small tables, with 4–8 bytes per value at peak besides the keys (or nothing else at all when the caller takes
- * them chunk by chunk, extractStoredInChunks), instead of 33–60 bytes per value. Its buffers are held only weakly
+ * them chunk by chunk, extractStoredInChunks), instead of 33–70 bytes per value. Its buffers are held only weakly
  * (see LongBuffer).
  */
 import type { DnaValue } from '../dna/types.js';
@@ -146,7 +146,7 @@ export class KeyExtractor {
    * The keys of a stored value as extractStored gives them, in the same order, handed to `consume` in chunks
    * (KeyLists valid during the call only; `consume` must not use this extractor). A long value's keys are then
    * never all in memory: a caller that only looks at each key once (a count, a run of an index build) needs 4–8
-   * bytes per base instead of 12–20. Shorter values come in one chunk.
+   * bytes per base instead of 12–16. Shorter values come in one chunk.
    */
   extractStoredInChunks(layout: KeyLayout, value: DnaValue, consume: (keys: KeyList) => void): void {
     const input = this.longStoredInput(layout, value);

@@ -4,7 +4,7 @@
  * memory and time.
  *
  * The one-table pass keeps every k-mer value (4–8 bytes), every key (8 bytes) and every distinct value in an
- * open-addressing table of at least two slots per value: 33–60 bytes per base of a long sequence, and a table that
+ * open-addressing table of at least two slots per value: 33–70 bytes per base of a long sequence, and a table that
  * large misses the cache and the TLB on almost every window. Here the values are split into 2^p partitions by the
  * top bits of a hash, and a counting sort copies them into partition order (each partition's values stay in
  * window order). Each partition is numbered with a table sized for that partition alone, cleared for the next one
@@ -16,6 +16,9 @@
  * order are rolled again from the input, chunk by chunk, in each of the three passes that need them (rolling is a
  * small part of the cost), and the keys come out chunk by chunk, for a caller that consumes them as they come or
  * collects them. Every pass reads and writes sequentially or in at most 2^p streams.
+ *
+ * A caller that only counts the input's keys in a short query (`=%` of a read on a chromosome) needs no numbering
+ * of the input at all: countSharedByQueryValues counts only the occurrences of the query's own k-mer values.
  */
 
 import type { KeySet } from './key-set.js';
