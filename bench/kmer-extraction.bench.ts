@@ -2,7 +2,9 @@
  * Key extraction micro-benchmark (DESIGN §8): bases/s on one core at k = 16, b = 8 with occurrence numbering,
  * on the lambda phage genome (data/lambda_virus.fa.gz, 48,502 bp), next to the naive anchors — a plain rolling
  * 2-bit extraction without occurrence numbering, over the same packed bytes and over the text — so the results
- * are also ratios. The text anchor is the one DESIGN §8 quotes (128–153 M bases/s).
+ * are also ratios. The text anchor is the one DESIGN §8 quotes (128–153 M bases/s). Also DNA2 rows of 100 bases,
+ * 1 kbp and 97 kbp cut from (or made of) the genome — the common row lengths — and one 10 Mbp row of random bases,
+ * which takes src/kmer's long-input path.
  *
  *   npx tsx bench/kmer-extraction.bench.ts
  */
@@ -72,6 +74,16 @@ function naiveRollingTextExtraction(text: string, kmerSize: number, out: Float64
 
 const bases = readFastaSequence(new URL('../data/lambda_virus.fa.gz', import.meta.url).pathname);
 const dna2 = packDna2(bases);
+/** The genome cut into rows of `length` bases (the last partial one left out). */
+function rowsOf(length: number): DnaValue[] {
+  return Array.from({ length: Math.floor(bases.length / length) }, (_, row) => packDna2(bases.slice(row * length, (row + 1) * length)));
+}
+const shortRows = rowsOf(100);
+const kilobaseRows = rowsOf(1000);
+const twiceTheGenome = packDna2(bases + bases);
+let seed = 11;
+const randomBases = Array.from({ length: 10_000_000 }, () => 'ACGT'[(seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 30]!).join('');
+const longRow = packDna2(randomBases);
 const dna4 = packDna4(bases);
 const layout = keyLayout(KMER_SIZE, OCCURRENCE_BITS);
 const extractor = new KeyExtractor();
@@ -94,21 +106,41 @@ bench
   })
   .add('KeyExtractor.extractQuery text (k=16, b=8)', () => {
     sink += extractor.extractQuery(layout, bases).count;
+  })
+  .add('KeyExtractor.extractStored DNA2, rows of 100 bases', () => {
+    for (const row of shortRows) sink += extractor.extractStored(layout, row).count;
+  })
+  .add('KeyExtractor.extractStored DNA2, rows of 1 kbp', () => {
+    for (const row of kilobaseRows) sink += extractor.extractStored(layout, row).count;
+  })
+  .add('KeyExtractor.extractStored DNA2, a row of 97 kbp', () => {
+    sink += extractor.extractStored(layout, twiceTheGenome).count;
+  })
+  .add('KeyExtractor.extractStored DNA2, a row of 10 Mbp (random bases)', () => {
+    sink += extractor.extractStored(layout, longRow).count;
   });
+
+/** Bases per iteration of the tasks that do not extract the genome once. */
+const basesOfTask = new Map<string, number>([
+  ['KeyExtractor.extractStored DNA2, rows of 100 bases', shortRows.length * 100],
+  ['KeyExtractor.extractStored DNA2, rows of 1 kbp', kilobaseRows.length * 1000],
+  ['KeyExtractor.extractStored DNA2, a row of 97 kbp', 2 * bases.length],
+  ['KeyExtractor.extractStored DNA2, a row of 10 Mbp (random bases)', randomBases.length],
+]);
 
 await bench.run();
 
 const rows = bench.tasks.map((task) => {
   const result = task.result;
   if (result.state !== 'completed') throw new Error(`${task.name}: ${result.state}`);
-  const basesPerSecond = bases.length / (result.period / 1000);
+  const basesPerSecond = (basesOfTask.get(task.name) ?? bases.length) / (result.period / 1000);
   return { task: task.name, basesPerSecond, periodMs: result.period, moePercent: result.latency.rme };
 });
 const packedAnchor = rows[0]!.basesPerSecond;
 const textAnchor = rows[1]!.basesPerSecond;
 
 console.log(`lambda_virus.fa.gz: ${bases.length} bases; node ${process.version}; nproc ${availableParallelism()}`);
-console.log('| task | M bases/s | ms per genome | ± % | × packed anchor | × text anchor |');
+console.log('| task | M bases/s | ms per iteration | ± % | × packed anchor | × text anchor |');
 console.log('|---|---|---|---|---|---|');
 for (const row of rows) {
   console.log(

@@ -140,6 +140,8 @@ export interface PendingInsertOptions {
 
 let sharedExtractor: KeyExtractor | undefined;
 let sharedRowKeys: RowKeys | undefined;
+/** Keys a shared RowKeys may keep room for after an insert: a long row's (12 bytes per key) are not kept. */
+const retainedRowKeys = 1 << 20;
 
 /**
  * Adds inserted rows to an index's pending list (the rows must be new in this transaction). Returns the index's
@@ -166,6 +168,7 @@ export function addPendingRows(
     entries.push({ rowId, value: entry });
     bytes += entry.length;
   }
+  if (keys.high.length > retainedRowKeys) sharedRowKeys = undefined;
   const current = ginIndexOptions(index);
   if (entries.length === 0) return current;
   write.putIndexRowEntries(index.id, entries);

@@ -100,6 +100,7 @@ export class GinSearcher {
   private readonly hashedCounts = new Map<number, number>();
   private touched: Uint32Array = new Uint32Array(1024);
   private touchedCount = 0;
+  /** Query keys as halves: one step's (all of them while pending rows are counted). */
   private queryHigh: Uint32Array = new Uint32Array(256);
   private queryLow: Uint32Array = new Uint32Array(256);
   /** Whether a search in steps is under way (its counting mode), so that an abandoned one can be reset. */
@@ -136,7 +137,7 @@ export class GinSearcher {
       throw new KmerSearchError(SqlState.internalError, 'query keys do not have the layout of the index');
     }
     if (this.unfinished !== undefined) this.reset(this.unfinished);
-    const queryCount = this.loadQuery(queryKeys);
+    const queryCount = queryKeys.count;
     if (queryCount === 0) return { count: 0, rowIds: new Uint32Array(0), shared: new Uint32Array(0) };
     const direct = source.rowIdLimit <= maxDirectCountRows;
     if (direct && this.counts.length < source.rowIdLimit) {
@@ -147,44 +148,54 @@ export class GinSearcher {
     try {
       const directory = pageDirectory(source.reader, source.storageId);
       for (let first = 0; first < queryCount && directory.count > 0; first += keysPerStep) {
-        this.countPages(source, directory, first, Math.min(queryCount, first + keysPerStep), direct);
+        const end = Math.min(queryCount, first + keysPerStep);
+        this.loadQuery(queryKeys, first, end);
+        this.countPages(source, directory, end - first, direct);
         yield;
       }
-      if (source.pendingRows > 0) yield* this.countPending(source, queryCount, direct);
+      if (source.pendingRows > 0) {
+        this.loadQuery(queryKeys, 0, queryCount);
+        yield* this.countPending(source, queryCount, direct);
+      }
       return this.collect(source, minShared, direct);
     } finally {
       this.reset(direct);
       this.unfinished = undefined;
+      // A long query's halves are not kept for the searches after it (a 10 Mbp query's are 80 MB).
+      if (this.queryHigh.length > keysPerStep) {
+        this.queryHigh = new Uint32Array(keysPerStep);
+        this.queryLow = new Uint32Array(keysPerStep);
+      }
     }
   }
 
-  private loadQuery(keys: SortedKeys): number {
-    const count = keys.count;
+  /** Query keys first..end−1 as halves at queryHigh/queryLow[0, end − first). */
+  private loadQuery(keys: SortedKeys, first: number, end: number): void {
+    const count = end - first;
     if (this.queryHigh.length < count) {
       this.queryHigh = new Uint32Array(count);
       this.queryLow = new Uint32Array(count);
     }
     if (keys.wide) {
-      this.queryHigh.set(keys.high.subarray(0, count));
-      this.queryLow.set(keys.low.subarray(0, count));
+      this.queryHigh.set(keys.high.subarray(first, end));
+      this.queryLow.set(keys.low.subarray(first, end));
     } else {
       for (let index = 0; index < count; index++) {
-        const key = keys.values[index]!;
+        const key = keys.values[first + index]!;
         this.queryHigh[index] = (key / TWO_POW_32) >>> 0;
         this.queryLow[index] = key >>> 0;
       }
     }
-    return count;
   }
 
-  /** Counts the postings of query keys first..end−1 (one step of searchInSteps). */
-  private countPages(source: IndexSearchSource, directory: PageDirectory, first: number, end: number, direct: boolean): void {
+  /** Counts the postings of the `count` query keys loaded (one step of searchInSteps). */
+  private countPages(source: IndexSearchSource, directory: PageDirectory, count: number, direct: boolean): void {
     const keyFilter = directory.keyFilter(source.reader);
     const postings = this.postings;
     const limit = source.rowIdLimit;
     let loadedPage = -1;
     let page: Uint8Array | undefined;
-    for (let index = first; index < end; index++) {
+    for (let index = 0; index < count; index++) {
       const high = this.queryHigh[index]!;
       const low = this.queryLow[index]!;
       let pageIndex = directory.findPage(high, low);

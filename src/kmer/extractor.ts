@@ -10,6 +10,12 @@
  *    empty table without clearing it.
  *
  * Splitting the passes keeps each loop small and monomorphic, and lets DNA2, DNA4 and text share pass 2.
+ *
+ * Inputs of more than LongInputTuning.minWindows windows (a chromosome stored as one row, a long query) take the
+ * long-input path instead (long-input.ts): the same keys in the same order, numbered partition by partition with
+ * small tables, with 4–8 bytes per value at peak besides the keys (or nothing else at all when the caller takes
+ * them chunk by chunk, extractStoredInChunks), instead of 33–70 bytes per value. Its buffers are held only weakly
+ * (see LongBuffer).
  */
 import type { DnaValue } from '../dna/types.js';
 import {
@@ -20,8 +26,10 @@ import {
   MEMBER_CODES_OF_MASK,
   MEMBER_COUNT_OF_MASK,
 } from './alphabet.js';
-import type { KeyLayout, KeyList } from './keys.js';
+import { keySetOf } from './key-set.js';
+import type { KeyLayout, KeyList, SortedKeys } from './keys.js';
 import { queryTooShortError } from './layout.js';
+import { countSharedByQueryValues, LongInputKeys, type LongInput, type LongInputTuning } from './long-input.js';
 import { invalidQueryCharacterError, utf8ByteLength } from './query-text.js';
 
 /** 2^32 as a double, to join uint32 halves exactly. */
@@ -47,6 +55,48 @@ const LARGE_STRIDE = 4;
 const MAX_SMALL_KMER_SIZE = 16;
 
 /**
+ * Up to 2^20 windows the reused buffers cost at most ~40 MB per extractor and the one-table pass is fast (its
+ * table is no larger than a few caches); beyond, the long-input path wins in memory and in time. Partitions of
+ * 2^16 values keep each table (2^17 slots of 16 bytes) near a core's L2 cache; chunks of 2^14 windows keep the
+ * chunk buffers in it.
+ */
+export const DEFAULT_LONG_INPUT_TUNING: LongInputTuning = Object.freeze({
+  minWindows: 1 << 20,
+  valuesPerPartition: 1 << 16,
+  chunkWindows: 1 << 14,
+});
+
+/**
+ * Tests set `current` to make every extractor of this thread that was not given its own tuning take the
+ * long-input path on short inputs (an SQL test then runs the build, the scans and the searches through it).
+ */
+export const longInputTestHooks: { current: LongInputTuning | undefined } = { current: undefined };
+
+function checkTuning(tuning: LongInputTuning): LongInputTuning {
+  if (!(tuning.chunkWindows >= 4 && tuning.chunkWindows % 4 === 0)) {
+    throw new RangeError(`chunkWindows must be a positive multiple of 4, not ${tuning.chunkWindows}`);
+  }
+  return tuning;
+}
+
+/**
+ * The long-input path's buffers. The extractor holds them through WeakRefs: the next long input reuses them if
+ * the garbage collector has not taken them yet (two extractions of one long row in a row, as `=%` and
+ * `kmersearch_matchscore` of one scan do, then cost one set of buffers, not two), but they never stay alive
+ * because of the extractor alone, so a long row does not leave hundreds of megabytes behind in a connection.
+ */
+const LongBuffer = {
+  /** The keys of a result: narrow keys, or the high halves of wide ones. */
+  keys: 0,
+  /** The low halves of a wide result's keys. */
+  keysLow: 1,
+  /** The values in partition order (long-input.ts), then their occurrence numbers. */
+  partitionedLow: 2,
+  partitionedHigh: 3,
+} as const;
+type LongBuffer = (typeof LongBuffer)[keyof typeof LongBuffer];
+
+/**
  * Extracts keys into buffers it owns and reuses. The KeyList returned by each call is a view of those buffers:
  * valid until the next call on the same extractor. Not shareable between concurrent users (one per worker).
  */
@@ -64,6 +114,70 @@ export class KeyExtractor {
   private narrowKeys = new Float64Array(1024);
   private wideHigh = new Uint32Array(0);
   private wideLow = new Uint32Array(0);
+  private readonly longBuffers: Array<WeakRef<ArrayBuffer> | undefined> = [];
+  /** Whether the last result's arrays are long-input buffers (which releaseLastResult can hand over). */
+  private lastResultIsLong = false;
+
+  private readonly ownTuning: LongInputTuning | undefined;
+
+  /** `longInput`: when the long-input path is taken (tests lower it to run that path on short inputs). */
+  constructor(longInput?: LongInputTuning) {
+    this.ownTuning = longInput === undefined ? undefined : checkTuning(longInput);
+  }
+
+  private get longInput(): LongInputTuning {
+    return this.ownTuning ?? longInputTestHooks.current ?? DEFAULT_LONG_INPUT_TUNING;
+  }
+
+  /**
+   * Hands the arrays of the last call's KeyList over to the caller when they are long-input buffers: the
+   * extractor forgets them, so they stay valid after the next call and the caller may keep them or sort them in
+   * place (true). False for the reused buffers of shorter inputs, which the caller must copy to keep.
+   */
+  releaseLastResult(): boolean {
+    if (!this.lastResultIsLong) return false;
+    this.lastResultIsLong = false;
+    this.longBuffers[LongBuffer.keys] = undefined;
+    this.longBuffers[LongBuffer.keysLow] = undefined;
+    return true;
+  }
+
+  /**
+   * The keys of a stored value as extractStored gives them, in the same order, handed to `consume` in chunks
+   * (KeyLists valid during the call only; `consume` must not use this extractor). A long value's keys are then
+   * never all in memory: a caller that only looks at each key once (a count, a run of an index build) needs 4–8
+   * bytes per base instead of 12–16. Shorter values come in one chunk.
+   */
+  extractStoredInChunks(layout: KeyLayout, value: DnaValue, consume: (keys: KeyList) => void): void {
+    const input = this.longStoredInput(layout, value);
+    if (input === undefined) {
+      consume(this.extractStored(layout, value));
+      return;
+    }
+    this.lastResultIsLong = false;
+    this.longKeys(input).forEachChunk(consume);
+  }
+
+  /**
+   * countShared of a stored value's keys with `queryKeys` when the value is long and the query short next to it
+   * (a key per 16 windows at most): counted from the query's k-mer values without numbering the value's
+   * (long-input.ts), in memory of the query's size. Undefined otherwise: then extract.
+   */
+  countSharedByQueryValues(stored: DnaValue, queryKeys: SortedKeys): number | undefined {
+    const input = this.longStoredInput(queryKeys.layout, stored);
+    if (input === undefined || queryKeys.count * 16 > input.windowCount) return undefined;
+    this.lastResultIsLong = false;
+    return countSharedByQueryValues(input, checkTuning(this.longInput).chunkWindows, queryKeys, keySetOf(queryKeys));
+  }
+
+  /** A stored value's long-input description when it takes that path, else undefined. */
+  private longStoredInput(layout: KeyLayout, value: DnaValue): LongInput | undefined {
+    const baseCount = value.kind === 'dna2' ? value.bitLength >>> 1 : value.bitLength >>> 2;
+    if (baseCount - layout.kmerSize + 1 <= this.longInput.minWindows) return undefined;
+    return value.kind === 'dna2'
+      ? dna2Input(layout, value.data, baseCount)
+      : dna4Input(layout, value.data, baseCount, this.longInput.chunkWindows);
+  }
 
   /**
    * Keys of a stored DNA2/DNA4 value. Deviation F3: a value shorter than k has no keys (the reference raises the
@@ -79,6 +193,7 @@ export class KeyExtractor {
     const kmerSize = layout.kmerSize;
     if (baseCount < kmerSize) return this.emptyResult(layout);
     const windowCount = baseCount - kmerSize + 1;
+    if (windowCount > this.longInput.minWindows) return this.collectLongKeys(dna2Input(layout, data, baseCount));
     this.ensureKmerCapacity(windowCount);
     if (kmerSize <= MAX_SMALL_KMER_SIZE) rollDna2Small(data, baseCount, kmerSize, this.kmerLow);
     else rollDna2Large(data, baseCount, kmerSize, this.kmerLow, this.kmerHigh);
@@ -88,14 +203,11 @@ export class KeyExtractor {
   /** Keys of `baseCount` bases packed 4 bits each (IUPAC masks), high nibble first. */
   extractDna4(layout: KeyLayout, data: Uint8Array, baseCount: number): KeyList {
     if (baseCount < layout.kmerSize) return this.emptyResult(layout);
-    const masks = this.ensureMaskCapacity(baseCount);
-    const fullBytes = baseCount >>> 1;
-    for (let byteIndex = 0; byteIndex < fullBytes; byteIndex++) {
-      const byte = data[byteIndex]!;
-      masks[byteIndex << 1] = byte >>> 4;
-      masks[(byteIndex << 1) | 1] = byte & 15;
+    if (baseCount - layout.kmerSize + 1 > this.longInput.minWindows) {
+      return this.collectLongKeys(dna4Input(layout, data, baseCount, this.longInput.chunkWindows));
     }
-    if (baseCount & 1) masks[baseCount - 1] = data[fullBytes]! >>> 4;
+    const masks = this.ensureMaskCapacity(baseCount);
+    unpackDna4(data, baseCount, masks);
     return this.extractMasks(layout, masks, baseCount);
   }
 
@@ -108,7 +220,8 @@ export class KeyExtractor {
     const length = text.length;
     // UTF-16 length ≤ byte length, so only a short string can fail the byte-length check.
     if (length < kmerSize && utf8ByteLength(text) < kmerSize) throw queryTooShortError(kmerSize);
-    const masks = this.ensureMaskCapacity(length);
+    // A long query's masks are not kept after the call.
+    const masks = length - kmerSize + 1 > this.longInput.minWindows ? new Uint8Array(length) : this.ensureMaskCapacity(length);
     for (let i = 0; i < length; i++) {
       const unit = text.charCodeAt(i);
       const mask = unit < 128 ? MASK_OF_QUERY_CHAR[unit]! : 0;
@@ -123,6 +236,7 @@ export class KeyExtractor {
     const kmerSize = layout.kmerSize;
     if (baseCount < kmerSize) return this.emptyResult(layout);
     const windowCount = baseCount - kmerSize + 1;
+    if (windowCount > this.longInput.minWindows) return this.collectLongKeys(masksInput(layout, masks, baseCount));
     // A window yields at most 3 values (one 3-way ambiguity code).
     this.ensureKmerCapacity(windowCount * 3);
     const valueCount =
@@ -134,8 +248,10 @@ export class KeyExtractor {
 
   /** Pass 2 over the first `valueCount` k-mer values. */
   private numberOccurrences(layout: KeyLayout, valueCount: number): KeyList {
+    this.lastResultIsLong = false;
     const small = layout.kmerSize <= MAX_SMALL_KMER_SIZE;
-    const slotBits = this.prepareTable(valueCount, small ? SMALL_STRIDE : LARGE_STRIDE);
+    // No more than 4^k distinct values can occur, whatever the length.
+    const slotBits = this.prepareTable(Math.min(valueCount, 4 ** layout.kmerSize), small ? SMALL_STRIDE : LARGE_STRIDE);
     const generation = this.generation;
     if (small) {
       const keys = this.ensureNarrowCapacity(valueCount);
@@ -157,14 +273,60 @@ export class KeyExtractor {
     return { layout, wide: true, count, high: this.wideHigh, low: this.wideLow };
   }
 
+  /** The long-input path's numbering of `input`, with its partition-order copy in weakly held buffers. */
+  private longKeys(input: LongInput): LongInputKeys {
+    return new LongInputKeys(input, checkTuning(this.longInput), (half, count) =>
+      this.longWords(half === 'low' ? LongBuffer.partitionedLow : LongBuffer.partitionedHigh, count),
+    );
+  }
+
+  /** The long-input path's keys collected into one KeyList (which releaseLastResult can hand over). */
+  private collectLongKeys(input: LongInput): KeyList {
+    const keys = this.longKeys(input);
+    const layout = input.layout;
+    let count = 0;
+    this.lastResultIsLong = true;
+    if (layout.wide) {
+      const high = this.longWords(LongBuffer.keys, keys.valueCount);
+      const low = this.longWords(LongBuffer.keysLow, keys.valueCount);
+      keys.forEachChunk((chunk) => {
+        if (!chunk.wide) return;
+        high.set(chunk.high.subarray(0, chunk.count), count);
+        low.set(chunk.low.subarray(0, chunk.count), count);
+        count += chunk.count;
+      });
+      return { layout, wide: true, count, high, low };
+    }
+    const values = new Float64Array(this.longBuffer(LongBuffer.keys, keys.valueCount * 8), 0, keys.valueCount);
+    keys.forEachChunk((chunk) => {
+      if (chunk.wide) return;
+      values.set(chunk.values.subarray(0, chunk.count), count);
+      count += chunk.count;
+    });
+    return { layout, wide: false, count, values };
+  }
+
+  private longWords(buffer: LongBuffer, count: number): Uint32Array {
+    return new Uint32Array(this.longBuffer(buffer, count * 4), 0, count);
+  }
+
+  /** A long-input buffer of at least `byteLength` bytes: the one held weakly if still there and large enough. */
+  private longBuffer(buffer: LongBuffer, byteLength: number): ArrayBuffer {
+    const kept = this.longBuffers[buffer]?.deref();
+    if (kept !== undefined && kept.byteLength >= byteLength) return kept;
+    const fresh = new ArrayBuffer(byteLength);
+    this.longBuffers[buffer] = new WeakRef(fresh);
+    return fresh;
+  }
+
   /**
-   * Starts a new generation on a table of at least 2 × valueCount slots (load ≤ 1/2 keeps probes short) and
+   * Starts a new generation on a table of at least 2 × distinctBound slots (load ≤ 1/2 keeps probes short) and
    * returns log2 of the slot count used. A larger table left by an earlier extraction is reused: only its first
    * slots are addressed, and stale stamps there read as empty.
    */
-  private prepareTable(valueCount: number, stride: number): number {
+  private prepareTable(distinctBound: number, stride: number): number {
     let slotBits = 4;
-    while (2 ** slotBits < valueCount * 2) slotBits++;
+    while (2 ** slotBits < distinctBound * 2) slotBits++;
     const needed = 2 ** slotBits * stride;
     if (this.table.length < needed) {
       this.table = new Uint32Array(Math.max(needed, this.table.length * 2));
@@ -181,6 +343,7 @@ export class KeyExtractor {
   }
 
   private emptyResult(layout: KeyLayout): KeyList {
+    this.lastResultIsLong = false;
     return layout.wide
       ? { layout, wide: true, count: 0, high: this.wideHigh, low: this.wideLow }
       : { layout, wide: false, count: 0, values: this.narrowKeys };
@@ -216,6 +379,70 @@ export class KeyExtractor {
 /** Doubling growth so a sequence of slowly growing inputs does not reallocate every call. */
 function grownCapacity(current: number, needed: number): number {
   return Math.max(needed, current * 2, 1024);
+}
+
+/** IUPAC masks of `baseCount` bases packed 4 bits each, high nibble first. */
+function unpackDna4(data: Uint8Array, baseCount: number, masks: Uint8Array): void {
+  const fullBytes = baseCount >>> 1;
+  for (let byteIndex = 0; byteIndex < fullBytes; byteIndex++) {
+    const byte = data[byteIndex]!;
+    masks[byteIndex << 1] = byte >>> 4;
+    masks[(byteIndex << 1) | 1] = byte & 15;
+  }
+  if (baseCount & 1) masks[baseCount - 1] = data[fullBytes]! >>> 4;
+}
+
+// Long inputs are rolled a chunk of windows at a time (long-input.ts): windows [first, end) are the values of the
+// bases [first, end + k − 1), rolled by the same functions from a view that starts at base `first` (a multiple of
+// 4, so a DNA2 view starts on a byte). A rolling value depends only on the last k bases, so the chunk's values are
+// those of the whole input.
+
+/** `roll` gets the view's base count (end − first + k − 1) besides the window range. */
+function longInputOf(
+  layout: KeyLayout,
+  baseCount: number,
+  valuesPerWindow: number,
+  roll: (first: number, chunkBases: number, low: Uint32Array, high: Uint32Array) => number,
+): LongInput {
+  const kmerSize = layout.kmerSize;
+  return {
+    layout,
+    windowCount: baseCount - kmerSize + 1,
+    valuesPerWindow,
+    roll: (first, end, low, high) => roll(first, end - first + kmerSize - 1, low, high),
+  };
+}
+
+function dna2Input(layout: KeyLayout, data: Uint8Array, baseCount: number): LongInput {
+  const kmerSize = layout.kmerSize;
+  return longInputOf(layout, baseCount, 1, (first, chunkBases, low, high) => {
+    const chunk = data.subarray(first >>> 2);
+    if (kmerSize <= MAX_SMALL_KMER_SIZE) rollDna2Small(chunk, chunkBases, kmerSize, low);
+    else rollDna2Large(chunk, chunkBases, kmerSize, low, high);
+    return chunkBases - kmerSize + 1;
+  });
+}
+
+/** At most 3 values per window (one 3-way ambiguity code). */
+function masksInput(layout: KeyLayout, masks: Uint8Array, baseCount: number): LongInput {
+  return longInputOf(layout, baseCount, 3, (first, chunkBases, low, high) =>
+    rollMasks(masks.subarray(first), chunkBases, layout.kmerSize, low, high),
+  );
+}
+
+/** DNA4 is unpacked into masks a chunk at a time, so a long value never has a mask per base in memory. */
+function dna4Input(layout: KeyLayout, data: Uint8Array, baseCount: number, chunkWindows: number): LongInput {
+  const masks = new Uint8Array(chunkWindows + layout.kmerSize - 1);
+  return longInputOf(layout, baseCount, 3, (first, chunkBases, low, high) => {
+    unpackDna4(data.subarray(first >>> 1), chunkBases, masks);
+    return rollMasks(masks, chunkBases, layout.kmerSize, low, high);
+  });
+}
+
+function rollMasks(masks: Uint8Array, baseCount: number, kmerSize: number, low: Uint32Array, high: Uint32Array): number {
+  return kmerSize <= MAX_SMALL_KMER_SIZE
+    ? rollMasksSmall(masks, baseCount, kmerSize, low)
+    : rollMasksLarge(masks, baseCount, kmerSize, low, high);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

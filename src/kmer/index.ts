@@ -7,6 +7,11 @@
  *
  * It reads the packed bytes of src/dna/types.ts directly and imports nothing else but src/errors.ts. It does not
  * own settings, caches or the high-frequency analysis: callers pass k, b, thresholds and exclusion sets in.
+ *
+ * Long inputs (over 2^20 windows: a chromosome as one row, a long query) take the long-input path
+ * (long-input.ts): the same keys from a partitioned numbering in 4–8 bytes per base besides the keys, handed out
+ * whole or in chunks (`extractStoredInChunks`, which the build, the analysis and the row-by-row match use). A
+ * large sorted key list is searched through a directory instead of a hash table (key-set.ts).
  */
 export type { KeyLayout, KeyList, SortedKeys } from './keys.js';
 export {
@@ -22,12 +27,14 @@ export {
   MIN_OCCURRENCE_BITS,
 } from './layout.js';
 export { invalidQueryCharacterError, isAcceptedQueryText, utf8ByteLength } from './query-text.js';
-export { KeyExtractor } from './extractor.js';
+export { DEFAULT_LONG_INPUT_TUNING, KeyExtractor, longInputTestHooks } from './extractor.js';
+export type { LongInputTuning } from './long-input.js';
 export { compareKeys, emptySortedKeys, toSortedKeys } from './sorted-keys.js';
 export { KeySet, keySetOf, type KeyMembership } from './key-set.js';
 export {
   actualMinScore,
   countShared,
+  countSharedOfStored,
   isMatch,
   matchesQuery,
   matchscore,

@@ -121,23 +121,41 @@ function extractorOrDefault(extractor: KeyExtractor | undefined): KeyExtractor {
  */
 export function matchscore(stored: DnaValue, queryKeys: SortedKeys, extractor?: KeyExtractor): number {
   if (queryKeys.count === 0) return 0;
-  const storedKeys = extractorOrDefault(extractor).extractStored(queryKeys.layout, stored);
-  return countShared(storedKeys, queryKeys);
+  return countSharedOfStored(stored, queryKeys, extractor);
 }
 
 /** `stored =% query` for a prepared query (SPEC §4). The stored value is not examined when Q is empty. */
 export function matchesQuery(stored: DnaValue, query: PreparedQuery, extractor?: KeyExtractor): boolean {
   if (query.queryKeyCount === 0) return false;
-  const storedKeys = extractorOrDefault(extractor).extractStored(query.searchKeys.layout, stored);
-  return countShared(storedKeys, query.searchKeys) >= query.actualMinScore;
+  return countSharedOfStored(stored, query.searchKeys, extractor) >= query.actualMinScore;
+}
+
+/**
+ * countShared of a stored value's keys (in `queryKeys`' layout). A long value's keys are never all in memory:
+ * with a short query only the query's k-mer values are counted (KeyExtractor.countSharedByQueryValues), else the
+ * keys come chunk by chunk (extractStoredInChunks; the chunks' keys are distinct, so their counts add up).
+ */
+export function countSharedOfStored(stored: DnaValue, queryKeys: SortedKeys, extractor?: KeyExtractor): number {
+  const chosen = extractorOrDefault(extractor);
+  const counted = chosen.countSharedByQueryValues(stored, queryKeys);
+  if (counted !== undefined) return counted;
+  let shared = 0;
+  chosen.extractStoredInChunks(queryKeys.layout, stored, (storedKeys) => {
+    shared += countShared(storedKeys, queryKeys);
+  });
+  return shared;
 }
 
 /** Sorted distinct keys of query text, with the reference's validation (see KeyExtractor.extractQuery). */
 export function queryKeysOf(layout: KeyLayout, text: string, extractor?: KeyExtractor): SortedKeys {
-  return toSortedKeys(extractorOrDefault(extractor).extractQuery(layout, text));
+  const chosen = extractorOrDefault(extractor);
+  const keys = chosen.extractQuery(layout, text);
+  return toSortedKeys(keys, chosen.releaseLastResult());
 }
 
 /** Sorted distinct keys of a stored value (deviation F3: empty when shorter than k). */
 export function storedKeysOf(layout: KeyLayout, stored: DnaValue, extractor?: KeyExtractor): SortedKeys {
-  return toSortedKeys(extractorOrDefault(extractor).extractStored(layout, stored));
+  const chosen = extractorOrDefault(extractor);
+  const keys = chosen.extractStored(layout, stored);
+  return toSortedKeys(keys, chosen.releaseLastResult());
 }

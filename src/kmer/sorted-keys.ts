@@ -20,13 +20,16 @@ export function emptySortedKeys(layout: KeyLayout): SortedKeys {
 /**
  * A sorted, distinct copy of `keys` (which may be an extractor's reusable view). The typed arrays are owned by
  * the result and have exactly `count` elements; callers must treat them as read-only.
+ *
+ * `reuseArrays`: the arrays of `keys` belong to the caller alone (KeyExtractor.releaseLastResult), so they are
+ * sorted in place and become the result's, instead of a second copy of a long input's keys.
  */
-export function toSortedKeys(keys: KeyList): SortedKeys {
+export function toSortedKeys(keys: KeyList, reuseArrays = false): SortedKeys {
   const count = keys.count;
   if (!keys.wide) {
-    const sorted = keys.values.slice(0, count).sort();
-    const distinct = dedupeSorted(sorted);
-    return Object.freeze({ layout: keys.layout, wide: false, count: distinct.length, values: distinct });
+    const sorted = reuseArrays ? keys.values.subarray(0, count) : keys.values.slice(0, count);
+    const distinct = dedupeSorted(sorted.sort());
+    return Object.freeze({ layout: keys.layout, wide: false, count: distinct.length, values: reuseArrays ? compacted(distinct) : distinct });
   }
   const combined = new BigUint64Array(count);
   const words = new Uint32Array(combined.buffer);
@@ -36,8 +39,8 @@ export function toSortedKeys(keys: KeyList): SortedKeys {
     words[2 * i + HIGH_WORD] = high[i]!;
   }
   combined.sort();
-  const sortedHigh = new Uint32Array(count);
-  const sortedLow = new Uint32Array(count);
+  const sortedHigh = reuseArrays ? high : new Uint32Array(count);
+  const sortedLow = reuseArrays ? low : new Uint32Array(count);
   let distinct = 0;
   for (let i = 0; i < count; i++) {
     const keyLow = words[2 * i + LOW_WORD]!;
@@ -50,8 +53,8 @@ export function toSortedKeys(keys: KeyList): SortedKeys {
     layout: keys.layout,
     wide: true,
     count: distinct,
-    high: distinct === count ? sortedHigh : sortedHigh.slice(0, distinct),
-    low: distinct === count ? sortedLow : sortedLow.slice(0, distinct),
+    high: reuseArrays ? compacted(sortedHigh.subarray(0, distinct)) : distinct === count ? sortedHigh : sortedHigh.slice(0, distinct),
+    low: reuseArrays ? compacted(sortedLow.subarray(0, distinct)) : distinct === count ? sortedLow : sortedLow.slice(0, distinct),
   });
 }
 
@@ -64,6 +67,15 @@ function dedupeSorted(sorted: Float64Array): Float64Array {
     sorted[distinct++] = key;
   }
   return distinct === sorted.length ? sorted : sorted.slice(0, distinct);
+}
+
+/**
+ * A reused array itself, or a copy of exactly its size when its buffer is over twice that (the long-input path's
+ * buffers have room for every window's value; dropped occurrences leave it unused): a SortedKeys may live long
+ * (the query-k-mer cache) and be posted to worker threads, which copies the whole buffer of a view.
+ */
+function compacted<Keys extends Float64Array | Uint32Array>(keys: Keys): Keys {
+  return keys.buffer.byteLength > 2 * keys.byteLength ? (keys.slice() as Keys) : keys;
 }
 
 /** Unsigned comparison of key i of `a` with key j of `b` (same layout): negative, zero or positive. */

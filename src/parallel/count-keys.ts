@@ -12,7 +12,7 @@
 import { threadId } from 'node:worker_threads';
 import { asKmerSearchError } from '../errors.js';
 import { cancelledError, throwIfCancelled } from '../gin/index.js';
-import { KeyExtractor, keyLayout, type KeyLayout } from '../kmer/index.js';
+import { KeyExtractor, keyLayout, type KeyLayout, type KeyList } from '../kmer/index.js';
 import { HeapBlockReader, rawDnaValue } from '../storage/index.js';
 import { isDeletedSlot, readClaimedBlock } from './claimed-block.js';
 import type { ExtractKeysTestHooks } from './extract-keys.js';
@@ -77,6 +77,13 @@ export class KeyCountingTask {
   private sequencesDone = 0;
   private keysDone = 0;
   private readonly sleeper: Int32Array | null;
+  /** Counts one chunk of a row's keys (one function for every row: no closure per row). */
+  private readonly countKeys = (keys: KeyList): void => {
+    this.keysDone += keys.count;
+    if (this.buckets !== null) this.buckets.addKeys(keys);
+    else if (this.shared !== null) this.shared.addKeys(keys);
+    else this.own!.addKeys(keys);
+  };
 
   constructor(
     private readonly input: CountKeysInput,
@@ -126,11 +133,8 @@ export class KeyCountingTask {
       const value = rawDnaValue(column, slot);
       if (value === null) continue;
       this.sequencesDone++;
-      const keys = this.extractor.extractStored(layout, value);
-      this.keysDone += keys.count;
-      if (this.buckets !== null) this.buckets.addKeys(keys);
-      else if (this.shared !== null) this.shared.addKeys(keys);
-      else this.own!.addKeys(keys);
+      // In chunks: a chromosome's keys are counted as they come, never all in memory at once.
+      this.extractor.extractStoredInChunks(layout, value, this.countKeys);
     }
     this.blocksDone++;
     Atomics.add(this.progress, 0, 1);

@@ -10,7 +10,7 @@
  */
 import { threadId } from 'node:worker_threads';
 import { makeSortedRun, PairSorter, type SortedRun } from '../gin/index.js';
-import { KeyExtractor, keyLayout, type KeyLayout } from '../kmer/index.js';
+import { KeyExtractor, keyLayout, type KeyLayout, type KeyList } from '../kmer/index.js';
 import { rawDnaValue, rowsPerBlock, type HeapBlockReader } from '../storage/index.js';
 import { isDeletedSlot, readClaimedBlock } from './claimed-block.js';
 import { SharedKeySet } from './shared-key-set.js';
@@ -72,6 +72,9 @@ export class KeyExtractionTask {
   private keysDone = 0;
   private runsDone = 0;
   private readonly sleeper: Int32Array | null;
+  /** The row whose keys `addRowKeys` receives (one function for every row: no closure per row). */
+  private rowId = 0;
+  private readonly addRowKeys = (keys: KeyList): void => this.addKeys(this.rowId, keys);
 
   constructor(
     private readonly input: ExtractKeysInput,
@@ -119,13 +122,15 @@ export class KeyExtractionTask {
       const value = rawDnaValue(column, slot);
       if (value === null) continue;
       this.rowsDone++;
-      this.addKeys(firstRowId + slot, this.extractor.extractStored(this.layout, value));
+      // In chunks: a chromosome's keys go to runs as they come, never all in memory at once.
+      this.rowId = firstRowId + slot;
+      this.extractor.extractStoredInChunks(this.layout, value, this.addRowKeys);
     }
     this.blocksDone++;
     if (this.sleeper !== null) Atomics.wait(this.sleeper, 0, 0, this.input.testHooks?.delayPerBlockMs ?? 0);
   }
 
-  private addKeys(rowId: number, keys: ReturnType<KeyExtractor['extractStored']>): void {
+  private addKeys(rowId: number, keys: KeyList): void {
     const excluded = this.excluded;
     const capacity = this.high.length;
     const high = this.high;

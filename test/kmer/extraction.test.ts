@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KmerSearchError } from '../../src/errors.js';
 import { KeyExtractor, keyLayout, queryKeysOf } from '../../src/kmer/index.js';
+import { AMBIGUITY, basesArbitrary, layoutArbitrary, queryTextArbitrary } from './arbitraries.js';
 import { keysAsBigInts, modelKeys, packDna2, packDna4 } from './model.js';
 
 const extractor = new KeyExtractor();
@@ -115,27 +116,6 @@ describe('deviation F3 and validation order (core §2.1)', () => {
 // ---------------------------------------------------------------------------------------------------------------
 // Property tests against the BigInt model.
 
-const layoutArbitrary = fc
-  .integer({ min: 4, max: 32 })
-  .chain((k) => fc.record({ k: fc.constant(k), b: fc.integer({ min: 0, max: Math.min(16, 64 - 2 * k) }) }));
-
-/** Mostly concrete bases, some ambiguity codes and N, so every kind of window occurs. */
-function basesArbitrary(extra: readonly string[], maxLength: number): fc.Arbitrary<string> {
-  const base = fc.oneof(
-    { weight: 20, arbitrary: fc.constantFrom('A', 'C', 'G', 'T') },
-    { weight: 2, arbitrary: fc.constantFrom(...extra) },
-  );
-  // size max: the default "small" size would keep most sequences shorter than k.
-  const random = fc.array(base, { maxLength, size: 'max' }).map((bases) => bases.join(''));
-  // Repeats of a short unit make many occurrences of one k-mer, exercising the 2^b limit.
-  const repetitive = fc
-    .tuple(fc.array(base, { minLength: 1, maxLength: 3 }), fc.integer({ min: 1, max: 80 }))
-    .map(([unit, times]) => unit.join('').repeat(times).slice(0, maxLength));
-  return fc.oneof(random, repetitive);
-}
-
-const AMBIGUITY = ['M', 'R', 'W', 'S', 'Y', 'K', 'V', 'H', 'D', 'B', 'N'] as const;
-
 describe('extraction equals the reference model', () => {
   it('DNA2 packed input', () => {
     fc.assert(
@@ -156,13 +136,8 @@ describe('extraction equals the reference model', () => {
   });
 
   it('query text in either case, with U', () => {
-    const textArbitrary = basesArbitrary([...AMBIGUITY, 'U'], 300).chain((bases) =>
-      fc
-        .array(fc.boolean(), { minLength: bases.length, maxLength: bases.length })
-        .map((lower) => [...bases].map((c, i) => (lower[i] ? c.toLowerCase() : c)).join('')),
-    );
     fc.assert(
-      fc.property(layoutArbitrary, textArbitrary, ({ k, b }, text) => {
+      fc.property(layoutArbitrary, queryTextArbitrary(300), ({ k, b }, text) => {
         const upper = text.toUpperCase().replaceAll('U', 'T');
         if (text.length < k) expect(() => textKeys(text, k, b)).toThrow('Query sequence must be at least');
         else expect(textKeys(text, k, b)).toEqual(modelKeys(upper, k, b));

@@ -21,7 +21,7 @@ import {
   dnaToBytea,
 } from '../../dna/index.js';
 import {
-  countShared,
+  countSharedOfStored,
   keyLayout,
   type KeyList,
   type KeyMembership,
@@ -151,13 +151,12 @@ export function dnaMatchesQuery(
   const session = context.session;
   const queryKeys = session.queryKeys(queryText);
   if (queryKeys.count === 0) return false;
-  const storedKeys = context.extractor.extractStored(queryKeys.layout, stored);
   if (exclusion === undefined) {
-    const shared = countShared(storedKeys, queryKeys);
+    const shared = countSharedOfStored(stored, queryKeys, context.extractor);
     return shared >= session.actualMinScore(queryKeys);
   }
   const excluded = excludedQueryOf(queryKeys, exclusion);
-  const shared = countShared(storedKeys, excluded.searchKeys);
+  const shared = countSharedOfStored(stored, excluded.searchKeys, context.extractor);
   return (
     shared >=
     session.actualMinScore(queryKeys, { identity: exclusion.identity, excludedKeyCount: excluded.excludedKeyCount })
@@ -177,7 +176,7 @@ export function dnaMatchscore(stored: DnaValue, queryText: string, context: Func
   keyLayout(session.settings.kmerSize, session.settings.occurrenceBits);
   const queryKeys = session.queryKeys(queryText);
   if (queryKeys.count === 0) return 0;
-  return countShared(context.extractor.extractStored(queryKeys.layout, stored), queryKeys);
+  return countSharedOfStored(stored, queryKeys, context.extractor);
 }
 
 // ---------------------------------------------------------------------------------------------------------
