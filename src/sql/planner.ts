@@ -160,17 +160,24 @@ function planFrom(item: BoundFromItem, where: PlanFilter | undefined, planning: 
       return planTableAccess(item, where, false, planning);
     case 'function': {
       const scan: PlanNode = Object.freeze({ kind: 'functionScan', source: item, filter: where });
-      return filterConjuncts(where).some((conjunct) => foldsToFalse(conjunct.condition)) ? emptyRelation(scan) : scan;
+      return dummyIfRuledOut(filterConjuncts(where), scan);
     }
     case 'subquery': {
       const conjuncts = filterConjuncts(where);
       const scan = planSubqueryScan(item, conjuncts, planning);
-      // A condition folded to FALSE or NULL makes the subquery's relation a dummy one (relation_excluded_by_constraints).
-      return conjuncts.some((conjunct) => foldsToFalse(conjunct.condition)) ? emptyRelation(scan) : scan;
+      return dummyIfRuledOut(conjuncts, scan);
     }
     case 'join':
       return planPlaced(placeRestrictions(item, filterConjuncts(where)), planning);
   }
+}
+
+/**
+ * `scan`, or a dummy relation in its place when one of its conditions folds to FALSE or NULL (PostgreSQL's
+ * relation_excluded_by_constraints checks that first, whatever constraint_exclusion says).
+ */
+function dummyIfRuledOut(conjuncts: readonly Conjunct[], scan: PlanNode): PlanNode {
+  return conjuncts.some((conjunct) => foldsToFalse(conjunct.condition)) ? emptyRelation(scan) : scan;
 }
 
 /** PostgreSQL's dummy relation in place of `replaced`: no row, `Result` / `One-Time Filter: false`. */
@@ -234,9 +241,8 @@ export function planTableAccess(
   planning: PlanningContext,
 ): PlanNode {
   const access = planTableRead(source, filter, withRowIds, planning);
-  // A condition folded to FALSE or NULL makes the table a dummy relation, partitioned or not and whatever
-  // enable_partition_pruning says (relation_excluded_by_constraints checks it before anything else).
-  return filterConjuncts(filter).some((conjunct) => foldsToFalse(conjunct.condition)) ? emptyRelation(access) : access;
+  // Partitioned or not, and whatever enable_partition_pruning says.
+  return dummyIfRuledOut(filterConjuncts(filter), access);
 }
 
 function planTableRead(source: BoundTableSource, filter: PlanFilter | undefined, withRowIds: boolean, planning: PlanningContext): PlanNode {
