@@ -21,7 +21,7 @@ import { IndexBuilder, type BuildReport, type BuildResources } from './build.js'
 import { spaceEnd, spaceStart } from './directory.js';
 import { ginIndexOptions, ginKeyLayout, type GinIndexOptions } from './index-options.js';
 import { LiveRowFilter } from './merge.js';
-import { PageRunSource } from './run-sources.js';
+import { PageRunSource, type RunSource } from './run-sources.js';
 import { checkIndexableRowIdLimit, PairSorter } from './sorted-run.js';
 import { ByteCursor, readVarUint32, readVarUint64, varUint32Length, varUint64Length, writeVarUint32, writeVarUint64 } from './varint.js';
 
@@ -74,28 +74,83 @@ export class RowKeys {
 
 /** A pending entry for sorted distinct keys. */
 export function encodePendingEntry(high: Uint32Array, low: Uint32Array, count: number): Uint8Array {
+  return encodeSortedKeys(high, 0, low, 0, 1, count);
+}
+
+/**
+ * The entry of `count` sorted distinct keys whose i-th halves are `high[highAt + i·stride]` and
+ * `low[lowAt + i·stride]`: separate arrays (stride 1), or the words of a BigUint64Array (stride 2, a long row's).
+ */
+function encodeSortedKeys(high: Uint32Array, highAt: number, low: Uint32Array, lowAt: number, stride: number, count: number): Uint8Array {
   let length = varUint32Length(count);
   let previousHigh = 0;
   let previousLow = 0;
   for (let index = 0; index < count; index++) {
-    const deltaLow = (low[index]! - previousLow) >>> 0;
-    const deltaHigh = (high[index]! - previousHigh - (low[index]! < previousLow ? 1 : 0)) >>> 0;
+    const keyHigh = high[highAt + index * stride]!;
+    const keyLow = low[lowAt + index * stride]!;
+    const deltaLow = (keyLow - previousLow) >>> 0;
+    const deltaHigh = (keyHigh - previousHigh - (keyLow < previousLow ? 1 : 0)) >>> 0;
     length += varUint64Length(deltaHigh, deltaLow);
-    previousHigh = high[index]!;
-    previousLow = low[index]!;
+    previousHigh = keyHigh;
+    previousLow = keyLow;
   }
   const bytes = new Uint8Array(length);
   let offset = writeVarUint32(bytes, 0, count);
   previousHigh = 0;
   previousLow = 0;
   for (let index = 0; index < count; index++) {
-    const deltaLow = (low[index]! - previousLow) >>> 0;
-    const deltaHigh = (high[index]! - previousHigh - (low[index]! < previousLow ? 1 : 0)) >>> 0;
+    const keyHigh = high[highAt + index * stride]!;
+    const keyLow = low[lowAt + index * stride]!;
+    const deltaLow = (keyLow - previousLow) >>> 0;
+    const deltaHigh = (keyHigh - previousHigh - (keyLow < previousLow ? 1 : 0)) >>> 0;
     offset = writeVarUint64(bytes, offset, deltaHigh, deltaLow);
-    previousHigh = high[index]!;
-    previousLow = low[index]!;
+    previousHigh = keyHigh;
+    previousLow = keyLow;
   }
   return bytes;
+}
+
+/** Word order of a uint64 inside a Uint32Array view, fixed by the host's byte order. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+const LOW_WORD = LITTLE_ENDIAN ? 0 : 1;
+const HIGH_WORD = LITTLE_ENDIAN ? 1 : 0;
+
+/**
+ * The entry of a long row's keys (a key list the extractor handed over, releaseLastResult), sorted in place or in
+ * one array of uint64 beside them: 8 bytes per key besides the key list (none for narrow keys) where RowKeys
+ * would take 36 (its halves, the sorter's scratch and row ids). Undefined when every key is excluded.
+ */
+function encodeLongRowEntry(keys: KeyList, excluded: KeyMembership | undefined): Uint8Array | undefined {
+  let count = 0;
+  let words: Uint32Array;
+  if (!keys.wide) {
+    // Keys are written over those already read (excluded.has reads key `index` ≥ count).
+    const values = keys.values;
+    for (let index = 0; index < keys.count; index++) {
+      if (excluded !== undefined && excluded.has(keys, index)) continue;
+      values[count++] = values[index]!;
+    }
+    // Keys of at most 53 bits: numeric order of the doubles is the keys' order (native sort, in place).
+    values.subarray(0, count).sort();
+    // Each double becomes its key's two halves in the same 8 bytes.
+    words = new Uint32Array(values.buffer, values.byteOffset, 2 * count);
+    for (let index = 0; index < count; index++) {
+      const key = values[index]!;
+      words[2 * index + HIGH_WORD] = (key / TWO_POW_32) >>> 0;
+      words[2 * index + LOW_WORD] = key >>> 0;
+    }
+  } else {
+    const combined = new BigUint64Array(keys.count);
+    words = new Uint32Array(combined.buffer);
+    for (let index = 0; index < keys.count; index++) {
+      if (excluded !== undefined && excluded.has(keys, index)) continue;
+      words[2 * count + HIGH_WORD] = keys.high[index]!;
+      words[2 * count + LOW_WORD] = keys.low[index]!;
+      count++;
+    }
+    combined.subarray(0, count).sort();
+  }
+  return count === 0 ? undefined : encodeSortedKeys(words, HIGH_WORD, words, LOW_WORD, 2, count);
 }
 
 /** Decodes a pending entry into `keys` (grown as needed). */
@@ -103,8 +158,18 @@ export function decodePendingEntry(bytes: Uint8Array, keys: RowKeys, cursor = ne
   cursor.reset(bytes, 0);
   const count = readVarUint32(cursor);
   keys.ensure(count);
-  let keyHigh = 0;
-  let keyLow = 0;
+  decodeKeys(cursor, count, keys.high, keys.low);
+  keys.count = count;
+}
+
+/** The number of keys in a pending entry. */
+function pendingEntryKeyCount(bytes: Uint8Array, cursor: ByteCursor): number {
+  cursor.reset(bytes, 0);
+  return readVarUint32(cursor);
+}
+
+/** Decodes `count` keys from an entry's cursor into `high`/`low`, the previous key being (keyHigh, keyLow). */
+function decodeKeys(cursor: ByteCursor, count: number, high: Uint32Array, low: Uint32Array, keyHigh = 0, keyLow = 0): void {
   for (let index = 0; index < count; index++) {
     const deltaLow = readVarUint64(cursor);
     let sumLow = keyLow + deltaLow;
@@ -115,10 +180,44 @@ export function decodePendingEntry(bytes: Uint8Array, keys: RowKeys, cursor = ne
     }
     keyLow = sumLow;
     keyHigh = (keyHigh + cursor.high + carry) >>> 0;
-    keys.high[index] = keyHigh;
-    keys.low[index] = keyLow;
+    high[index] = keyHigh;
+    low[index] = keyLow;
   }
-  keys.count = count;
+}
+
+/** The keys of one pending entry as a sorted run source of one row id, decoded a chunk at a time. */
+class PendingEntryRunSource implements RunSource {
+  readonly high: Uint32Array;
+  readonly low: Uint32Array;
+  readonly rowIds: Uint32Array;
+  position = 0;
+  length = 0;
+  private readonly cursor = new ByteCursor();
+  private remaining: number;
+  private keyHigh = 0;
+  private keyLow = 0;
+
+  /** `entry`: bytes that stay valid while the source is read. */
+  constructor(entry: Uint8Array, rowId: number, chunkPairs = 16384) {
+    this.remaining = pendingEntryKeyCount(entry, this.cursor);
+    const size = Math.min(chunkPairs, this.remaining);
+    this.high = new Uint32Array(size);
+    this.low = new Uint32Array(size);
+    this.rowIds = new Uint32Array(size).fill(rowId);
+    this.refill();
+  }
+
+  refill(): boolean {
+    const take = Math.min(this.remaining, this.high.length);
+    if (take === 0) return false;
+    decodeKeys(this.cursor, take, this.high, this.low, this.keyHigh, this.keyLow);
+    this.keyHigh = this.high[take - 1]!;
+    this.keyLow = this.low[take - 1]!;
+    this.remaining -= take;
+    this.position = 0;
+    this.length = take;
+    return true;
+  }
 }
 
 /** Pending entries of a row-entries space below `rowIdLimit`, in row id order. */
@@ -162,9 +261,16 @@ export function addPendingRows(
   for (const { rowId, value } of rows) {
     if (value === null) continue;
     checkIndexableRowIdLimit(rowId + 1);
-    keys.load(extractor.extractStored(layout, value), options.excludedKeys);
-    if (keys.count === 0) continue;
-    const entry = encodePendingEntry(keys.high, keys.low, keys.count);
+    const extracted = extractor.extractStored(layout, value);
+    let entry: Uint8Array | undefined;
+    if (extractor.releaseLastResult()) {
+      // A long row (the long-input path's keys, now ours): sorted where they are.
+      entry = encodeLongRowEntry(extracted, options.excludedKeys);
+    } else {
+      keys.load(extracted, options.excludedKeys);
+      if (keys.count > 0) entry = encodePendingEntry(keys.high, keys.low, keys.count);
+    }
+    if (entry === undefined) continue;
     entries.push({ rowId, value: entry });
     bytes += entry.length;
   }
@@ -195,10 +301,12 @@ export async function mergePendingList(write: WriteTransaction, indexId: number,
     const cursor = new ByteCursor();
     const sorter = new PairSorter();
     const capacity = Math.max(1024, Math.floor(resources.memoryBudgetBytes / 4 / 24));
-    let high: Uint32Array = new Uint32Array(capacity);
-    let low: Uint32Array = new Uint32Array(capacity);
-    let rowIds: Uint32Array = new Uint32Array(capacity);
+    const high = new Uint32Array(capacity);
+    const low = new Uint32Array(capacity);
+    const rowIds = new Uint32Array(capacity);
     let count = 0;
+    const entrySources: PendingEntryRunSource[] = [];
+    let entryPairs = 0;
     const flush = (): void => {
       if (count === 0) return;
       // Entries come in row id order, so the stable sort keeps row ids ascending within a key.
@@ -213,16 +321,16 @@ export async function mergePendingList(write: WriteTransaction, indexId: number,
       count = 0;
     };
     for (const { rowId, value } of pendingEntries(write, index.rowEntriesId, blocks.rowIdLimit)) {
-      decodePendingEntry(value, keys, cursor);
-      if (keys.count > capacity) {
-        // One row larger than a run: give it a run of its own.
-        flush();
-        high = new Uint32Array(keys.count);
-        low = new Uint32Array(keys.count);
-        rowIds = new Uint32Array(keys.count);
-      } else if (count + keys.count > high.length) {
-        flush();
+      const keyCount = pendingEntryKeyCount(value, cursor);
+      if (keyCount > capacity) {
+        // One row larger than a run (a long row): its entry is already sorted by key with one row id, so it is
+        // merged as a source of its own, decoded a chunk at a time (not 48 bytes per key through a run).
+        entrySources.push(new PendingEntryRunSource(value.slice(), rowId));
+        entryPairs += keyCount;
+        continue;
       }
+      decodePendingEntry(value, keys, cursor);
+      if (count + keys.count > high.length) flush();
       high.set(keys.high.subarray(0, keys.count), count);
       low.set(keys.low.subarray(0, keys.count), count);
       rowIds.fill(rowId, count, count + keys.count);
@@ -231,8 +339,8 @@ export async function mergePendingList(write: WriteTransaction, indexId: number,
     flush();
     builder.addRows(options.statistics.rows + options.pendingRows);
     return await builder.finish({
-      sources: [new PageRunSource(write, index.storageId)],
-      sourcePairs: options.statistics.postings,
+      sources: [new PageRunSource(write, index.storageId), ...entrySources],
+      sourcePairs: options.statistics.postings + entryPairs,
       filter: new LiveRowFilter(blocks.rowIdLimit, blocks.blocks),
     });
   } catch (error) {
