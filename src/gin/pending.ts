@@ -22,7 +22,7 @@ import { spaceEnd, spaceStart } from './directory.js';
 import { ginIndexOptions, ginKeyLayout, type GinIndexOptions } from './index-options.js';
 import { LiveRowFilter } from './merge.js';
 import { PageRunSource, type RunSource } from './run-sources.js';
-import { checkIndexableRowIdLimit, PairSorter } from './sorted-run.js';
+import { checkIndexableRowIdLimit, HIGH_WORD, LOW_WORD, PairSorter, sortKeyWords } from './sorted-run.js';
 import { ByteCursor, readVarUint32, readVarUint64, varUint32Length, varUint64Length, writeVarUint32, writeVarUint64 } from './varint.js';
 
 /** Pending bytes beyond which an insert merges the pending list (PostgreSQL's gin_pending_list_limit default). */
@@ -79,7 +79,7 @@ export function encodePendingEntry(high: Uint32Array, low: Uint32Array, count: n
 
 /**
  * The entry of `count` sorted distinct keys whose i-th halves are `high[highAt + i·stride]` and
- * `low[lowAt + i·stride]`: separate arrays (stride 1), or the words of a BigUint64Array (stride 2, a long row's).
+ * `low[lowAt + i·stride]`: separate arrays (stride 1), or uint64 words (stride 2: a long row's, sortKeyWords).
  */
 function encodeSortedKeys(high: Uint32Array, highAt: number, low: Uint32Array, lowAt: number, stride: number, count: number): Uint8Array {
   let length = varUint32Length(count);
@@ -110,47 +110,39 @@ function encodeSortedKeys(high: Uint32Array, highAt: number, low: Uint32Array, l
   return bytes;
 }
 
-/** Word order of a uint64 inside a Uint32Array view, fixed by the host's byte order. */
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-const LOW_WORD = LITTLE_ENDIAN ? 0 : 1;
-const HIGH_WORD = LITTLE_ENDIAN ? 1 : 0;
-
 /**
- * The entry of a long row's keys (a key list the extractor handed over, releaseLastResult), sorted in place or in
- * one array of uint64 beside them: 8 bytes per key besides the key list (none for narrow keys) where RowKeys
- * would take 36 (its halves, the sorter's scratch and row ids). Undefined when every key is excluded.
+ * The entry of a long row's keys (a key list the extractor handed over, releaseLastResult), sorted where they
+ * are (narrow keys, rewritten as uint64 words in place) or in one array of uint64 beside them (wide keys): 8 bytes
+ * per key or less besides the key list where RowKeys takes 36 (its halves, the sorter's scratch and row ids).
+ * Undefined when every key is excluded.
  */
 function encodeLongRowEntry(keys: KeyList, excluded: KeyMembership | undefined): Uint8Array | undefined {
   let count = 0;
   let words: Uint32Array;
   if (!keys.wide) {
-    // Keys are written over those already read (excluded.has reads key `index` ≥ count).
+    // Each kept double becomes its key's two halves in 8 bytes at or before its own (excluded.has reads key
+    // `index` ≥ count, not yet overwritten).
     const values = keys.values;
+    words = new Uint32Array(values.buffer, values.byteOffset, 2 * keys.count);
     for (let index = 0; index < keys.count; index++) {
       if (excluded !== undefined && excluded.has(keys, index)) continue;
-      values[count++] = values[index]!;
-    }
-    // Keys of at most 53 bits: numeric order of the doubles is the keys' order (native sort, in place).
-    values.subarray(0, count).sort();
-    // Each double becomes its key's two halves in the same 8 bytes.
-    words = new Uint32Array(values.buffer, values.byteOffset, 2 * count);
-    for (let index = 0; index < count; index++) {
       const key = values[index]!;
-      words[2 * index + HIGH_WORD] = (key / TWO_POW_32) >>> 0;
-      words[2 * index + LOW_WORD] = key >>> 0;
+      words[2 * count + HIGH_WORD] = (key / TWO_POW_32) >>> 0;
+      words[2 * count + LOW_WORD] = key >>> 0;
+      count++;
     }
   } else {
-    const combined = new BigUint64Array(keys.count);
-    words = new Uint32Array(combined.buffer);
+    words = new Uint32Array(2 * keys.count);
     for (let index = 0; index < keys.count; index++) {
       if (excluded !== undefined && excluded.has(keys, index)) continue;
       words[2 * count + HIGH_WORD] = keys.high[index]!;
       words[2 * count + LOW_WORD] = keys.low[index]!;
       count++;
     }
-    combined.subarray(0, count).sort();
   }
-  return count === 0 ? undefined : encodeSortedKeys(words, HIGH_WORD, words, LOW_WORD, 2, count);
+  if (count === 0) return undefined;
+  sortKeyWords(words, count, keys.layout.totalBits);
+  return encodeSortedKeys(words, HIGH_WORD, words, LOW_WORD, 2, count);
 }
 
 /** Decodes a pending entry into `keys` (grown as needed). */

@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DnaValue } from '../../src/dna/types.js';
 import { addPendingRows, GinSearcher, mergePendingList, openIndexSearch, pendingEntries } from '../../src/gin/index.js';
 import { spaceEnd, spaceStart } from '../../src/gin/directory.js';
+import { sortKeyWords } from '../../src/gin/sorted-run.js';
 import { keySetOf, longInputTestHooks, storedKeysOf, toSortedKeys, type KeyLayout } from '../../src/kmer/index.js';
 import { buildIndex } from '../../src/parallel/index.js';
 import { StorageEngine, type WriteTransaction } from '../../src/storage/index.js';
@@ -49,6 +50,31 @@ const rowsArbitrary = (kind: 'dna2' | 'dna4'): fc.Arbitrary<string[]> =>
     ),
     { minLength: 1, maxLength: 6 },
   );
+
+describe('sortKeyWords', () => {
+  it('sorts uint64 words as BigUint64Array.prototype.sort does, for every key width', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 64 }).chain((keyBits) =>
+          fc.record({
+            keyBits: fc.constant(keyBits),
+            // Few distinct top digits too (skewed buckets), and duplicates.
+            keys: fc.array(
+              fc.oneof(fc.bigInt({ min: 0n, max: (1n << BigInt(keyBits)) - 1n }), fc.bigInt({ min: 0n, max: (1n << BigInt(Math.min(keyBits, 12))) - 1n })),
+              { maxLength: 3000 },
+            ),
+          }),
+        ),
+        ({ keyBits, keys }) => {
+          const words = new BigUint64Array(keys);
+          sortKeyWords(new Uint32Array(words.buffer), keys.length, keyBits);
+          expect([...words]).toEqual([...new BigUint64Array(keys).sort()]);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
 
 describe('long rows in the pending list', () => {
   it('give the one-table path’s entry bytes, and merges from them give the same pages and answers', async () => {
