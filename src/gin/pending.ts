@@ -5,7 +5,9 @@
  * `gin_pending_list_limit`, 4 MiB) or on demand they are merged into new pages in bulk.
  *
  * An entry holds the row's distinct keys, ascending, as a count and 64-bit varint gaps. Rows with no keys
- * (NULL, shorter than k: deviation F3) get no entry.
+ * (NULL, shorter than k: deviation F3) get no entry. A long row's entry (src/kmer's long-input path, a chromosome
+ * as one row) is made from the extractor's key list sorted where it lies, and merged from the entry a chunk at a
+ * time: about 20 bytes per base for the insert, not 60 (docs/reliability.md, "Resource limits").
  */
 import type { DnaValue } from '../dna/types.js';
 import { KmerSearchError, SqlState } from '../errors.js';
