@@ -115,8 +115,8 @@ function encodeSortedKeys(high: Uint32Array, highAt: number, low: Uint32Array, l
 /**
  * The entry of a long row's keys (a key list the extractor handed over, releaseLastResult), sorted where they
  * are (narrow keys, rewritten as uint64 words in place) or in one array of uint64 beside them (wide keys): 8 bytes
- * per key or less besides the key list where RowKeys takes 36 (its halves, the sorter's scratch and row ids).
- * Undefined when every key is excluded.
+ * per key or less besides the key list where RowKeys takes 24 (its halves and row ids, and the sorter's scratch
+ * for them). Undefined when every key is excluded.
  */
 function encodeLongRowEntry(keys: KeyList, excluded: KeyMembership | undefined): Uint8Array | undefined {
   let count = 0;

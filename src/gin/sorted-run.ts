@@ -216,7 +216,7 @@ function digitAt(high: number, low: number, shift: number): number {
  * the top digit (American flag sort), then an LSD radix sort of each bucket through a scratch array of the largest
  * bucket's size (1/2,048 of the keys when the top digits are even). A long row's pending entry sorts its keys so:
  * measured on 10 M random 32-bit keys, 0.41 s against 0.71 s for BigUint64Array.prototype.sort (also in place),
- * and 16 bytes per key less than PairSorter, which moves row ids too and needs scratch for all pairs.
+ * and none of PairSorter's scratch for all pairs (12 bytes per pair: it moves row ids too).
  */
 export function sortKeyWords(words: Uint32Array, count: number, keyBits: number): void {
   const topShift = Math.max(0, keyBits - digitBits);

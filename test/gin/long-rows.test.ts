@@ -60,7 +60,10 @@ describe('sortKeyWords', () => {
             keyBits: fc.constant(keyBits),
             // Few distinct top digits too (skewed buckets), and duplicates.
             keys: fc.array(
-              fc.oneof(fc.bigInt({ min: 0n, max: (1n << BigInt(keyBits)) - 1n }), fc.bigInt({ min: 0n, max: (1n << BigInt(Math.min(keyBits, 12))) - 1n })),
+              fc.oneof(
+                fc.bigInt({ min: 0n, max: (1n << BigInt(keyBits)) - 1n }),
+                fc.bigInt({ min: 0n, max: (1n << BigInt(Math.min(keyBits, 12))) - 1n }),
+              ),
               { maxLength: 3000 },
             ),
           }),
