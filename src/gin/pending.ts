@@ -11,7 +11,7 @@
  */
 import type { DnaValue } from '../dna/types.js';
 import { KmerSearchError, SqlState } from '../errors.js';
-import { KeyExtractor, type KeyLayout, type KeyList, type KeyMembership } from '../kmer/index.js';
+import { HIGH_WORD, KeyExtractor, type KeyLayout, type KeyList, type KeyMembership, LOW_WORD } from '../kmer/index.js';
 import {
   indexRowEntryKey,
   indexRowEntryRowId,
@@ -24,7 +24,7 @@ import { spaceEnd, spaceStart } from './directory.js';
 import { ginIndexOptions, ginKeyLayout, type GinIndexOptions } from './index-options.js';
 import { LiveRowFilter } from './merge.js';
 import { PageRunSource, type RunSource } from './run-sources.js';
-import { checkIndexableRowIdLimit, HIGH_WORD, LOW_WORD, PairSorter, sortKeyWords } from './sorted-run.js';
+import { checkIndexableRowIdLimit, PairSorter, sortKeyWords } from './sorted-run.js';
 import { ByteCursor, readVarUint32, readVarUint64, varUint32Length, varUint64Length, writeVarUint32, writeVarUint64 } from './varint.js';
 
 /** Pending bytes beyond which an insert merges the pending list (PostgreSQL's gin_pending_list_limit default). */

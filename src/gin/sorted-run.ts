@@ -9,6 +9,7 @@
  * the row id never needs to be part of the sort key.
  */
 import { KmerSearchError, SqlState } from '../errors.js';
+import { HIGH_WORD, LOW_WORD } from '../kmer/index.js';
 
 export type SortedRun =
   | { readonly wide: false; readonly count: number; readonly keys: Float64Array; readonly rowIds: Uint32Array }
@@ -196,12 +197,6 @@ export function checkSortedRun(run: SortedRun): void {
     if (order < 0 || (order === 0 && run.rowIds[index]! <= run.rowIds[index - 1]!)) fail(index);
   }
 }
-
-/** Word order of a uint64 inside a Uint32Array view, fixed by the host's byte order. */
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-/** Index of a key's low (high) half within its two words in `sortKeyWords`' arrays (a BigUint64Array's words). */
-export const LOW_WORD = LITTLE_ENDIAN ? 0 : 1;
-export const HIGH_WORD = LITTLE_ENDIAN ? 1 : 0;
 
 /** The 11-bit digit of a key at bit `shift` (< 64). */
 function digitAt(high: number, low: number, shift: number): number {

@@ -29,7 +29,7 @@ export {
 export { invalidQueryCharacterError, isAcceptedQueryText, utf8ByteLength } from './query-text.js';
 export { DEFAULT_LONG_INPUT_TUNING, KeyExtractor, longInputTestHooks } from './extractor.js';
 export type { LongInputTuning } from './long-input.js';
-export { compareKeys, emptySortedKeys, toSortedKeys } from './sorted-keys.js';
+export { compareKeys, emptySortedKeys, HIGH_WORD, LOW_WORD, toSortedKeys } from './sorted-keys.js';
 export { KeySet, keySetOf, type KeyMembership } from './key-set.js';
 export {
   actualMinScore,

@@ -7,8 +7,9 @@ import type { KeyLayout, KeyList, SortedKeys } from './keys.js';
 
 /** Word order of a uint64 inside a Uint32Array view, fixed by the host's byte order. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-const LOW_WORD = LITTLE_ENDIAN ? 0 : 1;
-const HIGH_WORD = LITTLE_ENDIAN ? 1 : 0;
+/** Index of a key's low (high) half within its two words in a Uint32Array view of a BigUint64Array. */
+export const LOW_WORD = LITTLE_ENDIAN ? 0 : 1;
+export const HIGH_WORD = LITTLE_ENDIAN ? 1 : 0;
 
 /** The empty key list of a layout. */
 export function emptySortedKeys(layout: KeyLayout): SortedKeys {
