@@ -9,6 +9,7 @@
 import { KmerSearchError, SqlState, asKmerSearchError } from '../../errors.js';
 import type { BuildResources } from '../../gin/index.js';
 import { buildIndex, type ExtractKeysTestHooks, type IndexBuildReport, type SharedKeySet } from '../../parallel/index.js';
+import type { AnalysisRecord } from '../../analysis/index.js';
 import type { IndexRecord, WriteTransaction } from '../../storage/index.js';
 import type { StatementContext } from './context.js';
 
@@ -35,6 +36,11 @@ function buildFailure(context: StatementContext, index: IndexRecord, error: unkn
     hint: failure.hint,
     cause: failure,
   });
+}
+
+/** The high-frequency keys an index that records `analysis` leaves out (none without an analysis). */
+export function excludedKeysOf(context: StatementContext, write: WriteTransaction, analysis: AnalysisRecord | undefined): SharedKeySet | undefined {
+  return analysis === undefined ? undefined : context.runtime.functionContext.highFrequency?.keysOf(write, analysis);
 }
 
 /**

@@ -53,7 +53,7 @@ import {
 } from '../kmersearch-index.js';
 import { type StatementContext, type StatementOutcome, commandOutcome, preventInTransactionBlock } from './context.js';
 import { checkSchema } from './ddl.js';
-import { mergeTurns, runIndexBuild } from './index-build.js';
+import { excludedKeysOf, mergeTurns, runIndexBuild } from './index-build.js';
 import { requireWrite } from './modify.js';
 
 /** PostgreSQL's built-in index access methods: the ones that "exist" though only gin is implemented. */
@@ -143,12 +143,6 @@ function excludedAnalysis(context: StatementContext, write: WriteTransaction, ta
   // A partitioned table's rows are in its partitions (its own heap is empty); its analysis is the partitions'.
   const rows = [table, ...partitionsOf(write, table)].reduce((sum, member) => sum + member.liveRowCount, 0);
   return highFrequency.excludingAnalysis(write, table.id, columnName, rows === 0 ? undefined : (notice) => context.notice(notice));
-}
-
-/** Builds the pages of `index` (whose options record `analysis`), leaving out the analysis's keys. */
-async function buildLeavingOut(context: StatementContext, write: WriteTransaction, index: IndexRecord, analysis: AnalysisRecord | undefined): Promise<void> {
-  const excludedKeys = analysis === undefined ? undefined : context.runtime.functionContext.highFrequency?.keysOf(write, analysis);
-  await runIndexBuild(context, write, index, excludedKeys);
 }
 
 export async function executeCreateIndex(context: StatementContext, statement: ast.CreateIndexStatement): Promise<StatementOutcome> {
@@ -242,7 +236,7 @@ export async function executeCreateIndex(context: StatementContext, statement: a
     operatorClass: operatorClass.name,
     options: indexOptionsFor(recorded),
   });
-  await buildLeavingOut(context, write, index, analysis);
+  await runIndexBuild(context, write, index, excludedKeysOf(context, write, analysis));
   return commandOutcome('CREATE INDEX');
 }
 
@@ -275,7 +269,7 @@ async function createPartitionedIndex(
     options: partitionedIndexOptions(definition.options, { attachedIndexIds: [], createdIndexIds: [] }),
   });
   const taken = attachedIndexIds(write.listIndexes(table.id));
-  const excludedKeys = analysis === undefined ? undefined : context.runtime.functionContext.highFrequency?.keysOf(write, analysis);
+  const excludedKeys = excludedKeysOf(context, write, analysis);
   const attached: number[] = [];
   const created: IndexRecord[] = [];
   for (const partition of partitionsOf(write, table)) {
@@ -380,8 +374,7 @@ function planRebuild(context: StatementContext, write: WriteTransaction, index: 
     if (attached) for (const child of attachedIndexesOf(write, index)) planRebuild(context, write, child, builds);
     return;
   }
-  const excludedKeys = rebuilt.analysis === undefined ? undefined : context.runtime.functionContext.highFrequency?.keysOf(write, rebuilt.analysis);
-  builds.push({ index: write.setIndexOptions(index.id, indexOptionsFor(rebuilt.recorded)), excludedKeys });
+  builds.push({ index: write.setIndexOptions(index.id, indexOptionsFor(rebuilt.recorded)), excludedKeys: excludedKeysOf(context, write, rebuilt.analysis) });
 }
 
 export async function executeReindex(context: StatementContext, statement: ast.ReindexStatement): Promise<StatementOutcome> {

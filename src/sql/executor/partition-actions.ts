@@ -18,7 +18,7 @@ import { PARALLEL_CREATE_INDEX_TYPE, recordOf } from '../functions/index.js';
 import { currentIndexSettings, indexOptionsFor } from '../kmersearch-index.js';
 import type { RecordValue, SqlValue } from '../types.js';
 import type { StatementContext } from './context.js';
-import { mergeTurns, runIndexBuild } from './index-build.js';
+import { excludedKeysOf, mergeTurns, runIndexBuild } from './index-build.js';
 import { requireWrite } from './modify.js';
 
 function resultRecord(result: PartitionIndexResult): RecordValue {
@@ -82,7 +82,7 @@ export async function parallelCreateIndex(args: readonly SqlValue[], context: St
   // Each partition index records the analysis it leaves out, as CREATE INDEX does (F7: stale once it is replaced).
   const recorded = currentIndexSettings(settings, context.runtime.transactionTimestamp, { fastUpdate: true, pendingListLimitKilobytes: undefined }, analysis?.analysisId);
   // One key set for every build, read by the worker threads without a copy.
-  const excludedKeys = analysis === undefined ? undefined : context.runtime.functionContext.highFrequency?.keysOf(write, analysis);
+  const excludedKeys = excludedKeysOf(context, write, analysis);
   const partitions = partitionsOf(write, parent);
   // Progress of the whole statement in rows: a partition's rows count as done when its index is built (or failed).
   const totalRows = partitions.reduce((sum, partition) => sum + partition.liveRowCount, 0);
